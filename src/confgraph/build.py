@@ -1,0 +1,283 @@
+"""Turn the programme model into RDF: pure and deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from confgraph.agents import AgentWriter
+from confgraph.iris import Iris
+from confgraph.model import AgentRef, Catalogue, Day, Item, Programme, Statement, WrittenInput
+from confgraph.vocab import CG, CONF, ISO639, ONTOLOGY_IRI, SCHEMA
+
+ITEM_CLASSES = {
+    "opening": CG.OpeningSegment,
+    "panel": CG.Panel,
+    "summary-panel": CG.SummaryPanel,
+    "break": CG.Break,
+    "side-event": CG.SideEvent,
+    "closing": CG.ClosingSegment,
+}
+ROLE_TYPES = {
+    "panelist": CG.panelist,
+    "moderator": CG.moderator,
+    "thematic-expert": CG.thematicExpert,
+    "co-facilitator": CG.coFacilitator,
+    "presenter": CG.presenter,
+    "speaker": CG.speaker,
+}
+ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "confgraph.ttl"
+
+
+def build_dataset(catalogue: Catalogue, iris: Iris, ontology: Graph | None = None) -> Dataset:
+    """Return a dataset with one named graph per programme plus the ontology graph."""
+    dataset = Dataset()
+    for programme in catalogue.programmes:
+        graph = dataset.graph(iris.graph(programme.meeting.key))
+        ProgrammeWriter(graph, iris, catalogue, programme).write()
+    if ontology is not None:
+        target = dataset.graph(ONTOLOGY_IRI)
+        for triple in ontology:
+            target.add(triple)
+    return dataset
+
+
+def date_time(value: dt.datetime) -> Literal:
+    """Return an xsd:dateTime literal with the venue's UTC offset."""
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def en(text: str) -> Literal:
+    """Return an English-tagged literal."""
+    return Literal(text, lang="en")
+
+
+def item_label(item: Item) -> str:
+    """Return how a programme names an item (Panel 1: ..., Summary panel: ...)."""
+    if item.kind == "panel" and item.number is not None:
+        return f"Panel {item.number}: {item.title}"
+    if item.kind == "summary-panel":
+        return f"Summary panel: {item.title}"
+    return item.title
+
+
+class ProgrammeWriter:
+    """Write one programme into its named graph."""
+
+    def __init__(self, graph: Graph, iris: Iris, catalogue: Catalogue, programme: Programme):
+        self.graph = graph
+        self.iris = iris
+        self.catalogue = catalogue
+        self.programme = programme
+        self.key = programme.meeting.key
+        self.agents = AgentWriter(graph, iris, catalogue)
+        self.items: dict[str, Item] = {}
+
+    def write(self) -> None:
+        """Write the meeting, its days and items, people, statements and inputs."""
+        self._meeting()
+        for person in self.programme.people.values():
+            self.agents.person(person, self.key)
+        self._groups()
+        self._listings(self.programme.statements, self._statement, "statement")
+        self._listings(self.programme.inputs, self._input, "input")
+        for ref, names in sorted(self.programme.aliases.items()):
+            self.agents.add_aliases(ref, names)
+
+    def _event(self, subject: URIRef, classes: Iterable[URIRef], name: str) -> None:
+        for cls in (*classes, SCHEMA.Event):
+            self.graph.add((subject, RDF.type, cls))
+        self.graph.add((subject, SCHEMA.name, en(name)))
+        self.graph.add((subject, RDFS.label, en(name)))
+
+    def _span(self, subject: URIRef, start: dt.datetime, end: dt.datetime) -> None:
+        self.graph.add((subject, SCHEMA.startDate, date_time(start)))
+        self.graph.add((subject, SCHEMA.endDate, date_time(end)))
+
+    def _nest(self, parent: URIRef, child: URIRef) -> None:
+        self.graph.add((parent, SCHEMA.subEvent, child))
+        self.graph.add((child, SCHEMA.superEvent, parent))
+
+    def _meeting(self) -> None:
+        meeting = self.programme.meeting
+        subject = self.iris.meeting(self.key)
+        self._event(subject, (CG.Meeting,), meeting.title)
+        if meeting.short_title:
+            self.graph.add((subject, SCHEMA.alternateName, en(meeting.short_title)))
+        self._span(subject, _first_start(meeting.days[0].items), _last_end(meeting.days[-1].items))
+        self.graph.add((subject, CG.timeZone, Literal(meeting.timezone)))
+        self.graph.add((subject, SCHEMA.location, self._room(meeting.room)))
+        if meeting.series:
+            self._series(subject, meeting.series)
+        self._links(subject, meeting.links)
+        for day in meeting.days:
+            self._day(subject, day)
+
+    def _series(self, meeting: URIRef, name: str) -> None:
+        series = self.iris.series(name)
+        for cls in (CG.MeetingSeries, SCHEMA.EventSeries):
+            self.graph.add((series, RDF.type, cls))
+        self.graph.add((series, SCHEMA.name, en(name)))
+        self.graph.add((series, RDFS.label, en(name)))
+        self.graph.add((meeting, CG.inSeries, series))
+        self.graph.add((series, SCHEMA.subEvent, meeting))
+
+    def _links(self, subject: URIRef, links: tuple[str, ...]) -> None:
+        for link in links:
+            self.graph.add((subject, CG.background, URIRef(link)))
+
+    def _venue(self) -> URIRef:
+        venue = self.programme.meeting.venue
+        city = self.iris.place(venue.city)
+        subject = self.iris.place(venue.key)
+        self._place(city, (CG.City, SCHEMA.City), venue.city)
+        country = self.agents.iri(AgentRef("country", venue.country))
+        self.graph.add((city, SCHEMA.containedInPlace, country))
+        self._place(subject, (CG.Venue, SCHEMA.Place), venue.name)
+        self.graph.add((subject, SCHEMA.containedInPlace, city))
+        return subject
+
+    def _room(self, room: str) -> URIRef:
+        venue = self._venue()
+        subject = self.iris.place(self.programme.meeting.venue.key, room)
+        self._place(subject, (CG.Room, SCHEMA.Place), room)
+        self.graph.add((subject, SCHEMA.containedInPlace, venue))
+        return subject
+
+    def _place(self, subject: URIRef, classes: tuple[URIRef, ...], name: str) -> None:
+        for cls in classes:
+            self.graph.add((subject, RDF.type, cls))
+        self.graph.add((subject, SCHEMA.name, Literal(name)))
+        self.graph.add((subject, RDFS.label, Literal(name)))
+
+    def _day(self, meeting: URIRef, day: Day) -> None:
+        subject = self.iris.day(self.key, day.date)
+        self._event(subject, (CG.ProgrammeDay,), day.label)
+        self.graph.add((subject, CG.date, Literal(day.date.isoformat(), datatype=XSD.date)))
+        self._span(subject, _first_start(day.items), _last_end(day.items))
+        self.graph.add((subject, SCHEMA.location, self._room(self.programme.meeting.room)))
+        self._nest(meeting, subject)
+        for item in day.items:
+            self._item(subject, item)
+
+    def _item(self, parent: URIRef, item: Item) -> None:
+        self.items[item.key] = item
+        subject = self.iris.item(self.key, item.key)
+        self._event(subject, (CG.ProgrammeItem, ITEM_CLASSES[item.kind]), item_label(item))
+        self.graph.add((subject, DCTERMS.title, en(item.title)))
+        self._span(subject, item.start, item.end)
+        self.graph.add((subject, SCHEMA.location, self._item_location(item)))
+        if item.description:
+            self.graph.add((subject, SCHEMA.description, en(item.description)))
+        if item.number is not None:
+            number = Literal(str(item.number), datatype=XSD.positiveInteger)
+            self.graph.add((subject, CG.panelNumber, number))
+        self._links(subject, item.links)
+        self._nest(parent, subject)
+        for participation in item.participants:
+            self._role(
+                subject, item, participation.person, participation.role, participation.listed_as
+            )
+        for child in item.items:
+            self._item(subject, child)
+
+    def _item_location(self, item: Item) -> URIRef:
+        if item.room:
+            return self._room(item.room)
+        if item.kind == "break":
+            return self._venue()
+        return self._room(self.programme.meeting.room)
+
+    def _role(
+        self, event: URIRef, item: Item, person_key: str, role: str, listed_as: str | None
+    ) -> None:
+        subject = self.iris.role(self.key, item.key, person_key, role)
+        person = self.iris.person(person_key)
+        add = self.graph.add
+        for cls in (CG.Role, CONF.RoleDuringEvent):
+            add((subject, RDF.type, cls))
+        add((subject, CONF.isHeldBy, person))
+        add((person, CONF.holdsRole, subject))
+        add((subject, CONF.withRole, ROLE_TYPES[role]))
+        add((subject, CONF.during, event))
+        name = self.programme.people[person_key].name
+        add((subject, RDFS.label, en(f"{name}, {role.replace('-', ' ')}, {item_label(item)}")))
+        if listed_as:
+            add((subject, CG.listedAs, Literal(listed_as)))
+
+    def _groups(self) -> None:
+        for key, label in self.programme.groups.items():
+            subject = self.iris.group(key)
+            for cls in (CG.ListingGroup, SKOS.Concept):
+                self.graph.add((subject, RDF.type, cls))
+            self.graph.add((subject, SKOS.prefLabel, en(label)))
+            self.graph.add((subject, RDFS.label, en(label)))
+
+    def _listings(self, entries, write, kind: str) -> None:
+        seen: Counter[str] = Counter()
+        for entry in entries:
+            slug = entry.key or self._slug(entry)
+            seen[slug] += 1
+            write(entry, slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+
+    def _slug(self, entry: Statement | WrittenInput) -> str:
+        if isinstance(entry, WrittenInput):
+            return "-and-".join(self.agents.slug(a) for a in entry.authors)
+        parts = ["-and-".join(self.agents.slug(a) for a in entry.speakers)]
+        if entry.on_behalf_of:
+            parts.append(f"for-{self.agents.slug(entry.on_behalf_of)}")
+        if entry.language:
+            parts.append(entry.language)
+        if entry.at:
+            parts.append(f"at-{entry.at}")
+        return "-".join(parts)
+
+    def _names(self, refs: tuple[AgentRef, ...]) -> str:
+        return " and ".join(self.catalogue.agent_name(ref) for ref in refs)
+
+    def _listing(self, subject: URIRef, classes: tuple[URIRef, ...], entry, label: str) -> None:
+        for cls in classes:
+            self.graph.add((subject, RDF.type, cls))
+        self.graph.add((subject, RDFS.label, en(label)))
+        self.graph.add((subject, CG.atMeeting, self.iris.meeting(self.key)))
+        self.graph.add((subject, CG.listedUnder, self.iris.group(entry.group)))
+        self.graph.add((subject, CG.listedAs, Literal(entry.listed_as)))
+
+    def _statement(self, statement: Statement, slug: str) -> None:
+        subject = self.iris.statement(self.key, slug)
+        label = f"Statement by {self._names(statement.speakers)}"
+        if statement.on_behalf_of:
+            label += f" on behalf of {self._names((statement.on_behalf_of,))}"
+        if statement.at:
+            label += f" at {item_label(self.items[statement.at])}"
+        self._listing(subject, (CG.Statement, PROV.Activity), statement, label)
+        for ref in statement.speakers:
+            self.graph.add((subject, CG.deliveredBy, self.agents.iri(ref)))
+        if statement.at:
+            self.graph.add((subject, CG.deliveredAt, self.iris.item(self.key, statement.at)))
+        if statement.on_behalf_of:
+            self.graph.add((subject, CG.onBehalfOf, self.agents.iri(statement.on_behalf_of)))
+        if statement.language:
+            self.graph.add((subject, DCTERMS.language, ISO639[statement.language]))
+
+    def _input(self, written: WrittenInput, slug: str) -> None:
+        subject = self.iris.written_input(self.key, slug)
+        label = f"Written input by {self._names(written.authors)}"
+        classes = (CG.WrittenInput, PROV.Entity, SCHEMA.CreativeWork)
+        self._listing(subject, classes, written, label)
+        self.graph.add((subject, SCHEMA.name, en(label)))
+        for ref in written.authors:
+            self.graph.add((subject, CG.submittedBy, self.agents.iri(ref)))
+
+
+def _first_start(items: tuple[Item, ...]) -> dt.datetime:
+    return min(item.start for item in items)
+
+
+def _last_end(items: tuple[Item, ...]) -> dt.datetime:
+    return max(item.end for item in items)

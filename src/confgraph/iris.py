@@ -1,0 +1,87 @@
+"""The only place where confgraph mints IRIs: readable, stable slash IRIs under one base."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+DEFAULT_BASE = "https://w3id.org/confgraph"
+
+
+def slugify(text: str) -> str:
+    """Fold a name to lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+class Iris:
+    """Mint every IRI of the dataset under one base (no trailing slash)."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base.rstrip("/")
+
+    def _id(self, *parts: str) -> URIRef:
+        return URIRef("/".join([self.base, "id", *parts]))
+
+    def dataset(self) -> URIRef:
+        """Return the IRI of the dataset as a whole."""
+        return URIRef(f"{self.base}/dataset")
+
+    def graph(self, meeting: str) -> URIRef:
+        """Return the named graph that holds one programme."""
+        return URIRef(f"{self.base}/graph/{meeting}")
+
+    def meeting(self, meeting: str) -> URIRef:
+        """Return a meeting's IRI."""
+        return self._id("meeting", meeting)
+
+    def series(self, name: str) -> URIRef:
+        """Return a meeting series' IRI."""
+        return self._id("series", slugify(name))
+
+    def day(self, meeting: str, date: dt.date) -> URIRef:
+        """Return a programme day's IRI."""
+        return self._id("meeting", meeting, "day", date.isoformat())
+
+    def item(self, meeting: str, item: str) -> URIRef:
+        """Return a programme item's IRI."""
+        return self._id("meeting", meeting, "session", item)
+
+    def statement(self, meeting: str, slug: str) -> URIRef:
+        """Return a statement's IRI."""
+        return self._id("meeting", meeting, "statement", slug)
+
+    def written_input(self, meeting: str, slug: str) -> URIRef:
+        """Return a written input's IRI."""
+        return self._id("meeting", meeting, "input", slug)
+
+    def role(self, meeting: str, item: str, person: str, role: str) -> URIRef:
+        """Return the IRI of a role a person held during an item."""
+        return self._id("meeting", meeting, "role", item, f"{person}-{role}")
+
+    def affiliation(self, meeting: str, person: str, agent: str) -> URIRef:
+        """Return the IRI of a person's affiliation stated by a meeting."""
+        return self._id("meeting", meeting, "affiliation", person, agent)
+
+    def person(self, key: str) -> URIRef:
+        """Return a person's IRI."""
+        return self._id("person", key)
+
+    def organisation(self, key: str) -> URIRef:
+        """Return an organisation's IRI."""
+        return self._id("organisation", key)
+
+    def country(self, code: str) -> URIRef:
+        """Return a country's IRI from its ISO 3166-1 alpha-3 code."""
+        return self._id("country", code.lower())
+
+    def group(self, key: str) -> URIRef:
+        """Return a listing group's IRI."""
+        return self._id("group", key)
+
+    def place(self, *keys: str) -> URIRef:
+        """Return the IRI of a venue, city or a room within a venue."""
+        return self._id("place", *(slugify(key) for key in keys))

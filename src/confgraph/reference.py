@@ -1,0 +1,96 @@
+"""Load the reference agents: countries (ISO 3166-1) and the registry of organisations."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from confgraph.errors import DataError
+from confgraph.model import AgentRef, Country, Organisation
+from confgraph.yamlmap import YamlMap, display_path, read_yaml
+
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CODE_PATTERN = re.compile(r"[A-Z]{3}")
+QID_PATTERN = re.compile(r"Q[1-9][0-9]*")
+COUNTRY_COLUMNS = ("iso_alpha3", "name", "wikidata_qid")
+
+
+def load_countries(path: Path) -> dict[str, Country]:
+    """Read the ISO 3166-1 table (CSV with iso_alpha3, name, wikidata_qid columns)."""
+    shown = display_path(path)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COUNTRY_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataError(shown, 1, f"missing column(s): {', '.join(missing)}")
+            return _read_country_rows(reader, shown)
+    except OSError as exc:
+        raise DataError(shown, None, f"cannot read file: {exc}") from exc
+
+
+def _read_country_rows(reader: csv.DictReader, shown: str) -> dict[str, Country]:
+    countries: dict[str, Country] = {}
+    for row in reader:
+        code = (row["iso_alpha3"] or "").strip()
+        if not CODE_PATTERN.fullmatch(code):
+            raise DataError(shown, reader.line_num, f"invalid ISO 3166-1 alpha-3 code {code!r}")
+        if code in countries:
+            raise DataError(shown, reader.line_num, f"duplicate country code {code}")
+        qid = (row["wikidata_qid"] or "").strip() or None
+        countries[code] = Country(code, row["name"].strip(), qid)
+    return countries
+
+
+def load_organisations(path: Path, countries: dict[str, Country]) -> dict[str, Organisation]:
+    """Read the registry of organisations, keyed by stable slug."""
+    top = read_yaml(path)
+    organisations = {key: _read_organisation(top, key, countries) for key in top.field_names()}
+    for key, organisation in organisations.items():
+        if organisation.part_of and organisation.part_of not in organisations:
+            entry = top.require(key, YamlMap)
+            raise entry.error(f"unknown organisation '{organisation.part_of}'", "part_of")
+    return organisations
+
+
+def _read_organisation(top: YamlMap, key: str, countries: dict[str, Country]) -> Organisation:
+    if not KEY_PATTERN.fullmatch(key):
+        raise top.error(f"organisation key '{key}' must be lower-case words joined by '-'", key)
+    entry = top.require(key, YamlMap)
+    country = entry.get("country", str)
+    if country and country not in countries:
+        raise entry.error(f"unknown country code '{country}'", "country")
+    wikidata = entry.get("wikidata", str)
+    if wikidata and not QID_PATTERN.fullmatch(wikidata):
+        raise entry.error(f"'{wikidata}' is not a Wikidata item id (Q123)", "wikidata")
+    aliases = entry.get("alt_labels", list)
+    organisation = Organisation(
+        key=key,
+        name=entry.require("name", str),
+        acronym=entry.get("acronym", str),
+        wikidata=wikidata,
+        country=country,
+        part_of=entry.get("part_of", str),
+        alt_labels=tuple(text for text, _ in aliases.strings()) if aliases else (),
+    )
+    entry.done()
+    return organisation
+
+
+def parse_agent(
+    text: str,
+    countries: dict[str, Country],
+    organisations: dict[str, Organisation],
+) -> AgentRef:
+    """Resolve an ISO alpha-3 code or an organisation key; raise ValueError if unknown."""
+    if CODE_PATTERN.fullmatch(text):
+        if text not in countries:
+            raise ValueError(f"unknown country code '{text}' (not in ISO 3166-1 alpha-3)")
+        return AgentRef("country", text)
+    if text in organisations:
+        return AgentRef("organisation", text)
+    raise ValueError(
+        f"unknown agent '{text}': use an ISO 3166-1 alpha-3 code (e.g. DEU) "
+        "or a key of data/organisations.yaml"
+    )
