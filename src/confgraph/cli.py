@@ -1,0 +1,88 @@
+"""Command-line interface: thin click commands, each calling one pipeline function."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from confgraph import __version__
+from confgraph.errors import ConfgraphError
+from confgraph.iris import DEFAULT_BASE, Iris
+from confgraph.pipeline import build_and_validate, run_build
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"),
+    show_default=True,
+    help="Directory with programmes/, organisations.yaml and reference/.",
+)
+BASE_OPTION = click.option(
+    "--base",
+    envvar="CONFGRAPH_BASE",
+    default=DEFAULT_BASE,
+    show_default=True,
+    help="Base IRI of the dataset; resources are minted under <base>/id/.",
+)
+
+
+class Progress:
+    """Print numbered steps with elapsed time to stderr."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        click.echo(f"[{elapsed:6.2f}s] {message}", err=True)
+
+
+def fail(error: ConfgraphError) -> None:
+    """Print an error without a traceback and exit with its code."""
+    click.echo(f"error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="confgraph")
+def main() -> None:
+    """Publish meeting and conference programmes as linked data."""
+
+
+@main.command()
+@DATA_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Where releases are written; OUT/current points at the newest.",
+)
+@BASE_OPTION
+def build(data_dir: Path, out_dir: Path, base: str) -> None:
+    """Load, build, validate and publish a release of every programme."""
+    try:
+        release = run_build(data_dir, out_dir, Iris(base), Progress())
+    except ConfgraphError as error:
+        fail(error)
+    click.echo(f"release written to {release}")
+    click.echo(f"published as {out_dir / 'current'}")
+
+
+@main.command()
+@DATA_OPTION
+@BASE_OPTION
+def validate(data_dir: Path, base: str) -> None:
+    """Validate every programme against the SHACL shapes and print a report."""
+    try:
+        built = build_and_validate(data_dir, Iris(base), Progress())
+    except ConfgraphError as error:
+        fail(error)
+    click.echo(built.validation.text())
+    if not built.validation.conforms:
+        sys.exit(3)

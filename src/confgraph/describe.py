@@ -1,0 +1,167 @@
+"""Describe a release: VoID statistics, DCAT distributions and PROV provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+
+from confgraph import __version__
+from confgraph.dumps import bind_prefixes
+from confgraph.iris import Iris, slugify
+from confgraph.vocab import ONTOLOGY_IRI
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """A file of a release or a source file: name, media type, size and SHA-256."""
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a description says about the build that made it."""
+
+    release: str
+    started: dt.datetime
+    ended: dt.datetime
+    sources: tuple[FileInfo, ...]
+    dumps: tuple[FileInfo, ...]
+
+
+def describe_release(dataset: Dataset, data: Graph, iris: Iris, build: BuildInfo) -> Graph:
+    """Return the VoID/DCAT/PROV description of a release."""
+    graph = bind_prefixes(Graph())
+    graph.bind("void", VOID)
+    graph.bind("dcat", DCAT)
+    graph.bind("spdx", SPDX)
+    subject = iris.dataset()
+    _header(graph, subject, iris, build)
+    _statistics(graph, subject, data)
+    _subsets(graph, subject, dataset, iris)
+    for info in build.dumps:
+        _distribution(graph, subject, iris, info)
+    _provenance(graph, subject, iris, build)
+    return graph
+
+
+def _header(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None:
+    for cls in (VOID.Dataset, DCAT.Dataset, PROV.Entity):
+        graph.add((subject, RDF.type, cls))
+    title = Literal("confgraph: meeting and conference programmes", lang="en")
+    graph.add((subject, DCTERMS.title, title))
+    graph.add((subject, RDFS.label, title))
+    graph.add(
+        (
+            subject,
+            DCTERMS.description,
+            Literal(
+                "Meetings, programme days, sessions, panels, speakers and moderators with "
+                "their roles and affiliations, statements delivered from the floor and "
+                "written inputs.",
+                lang="en",
+            ),
+        )
+    )
+    graph.add((subject, DCTERMS.modified, _time(build.ended)))
+    graph.add((subject, OWL.versionInfo, Literal(build.release)))
+    graph.add((subject, VOID.uriSpace, Literal(f"{iris.base}/id/")))
+    graph.add((subject, VOID.sparqlEndpoint, URIRef(f"{iris.base}/sparql")))
+    graph.add((subject, VOID.vocabulary, URIRef(f"{ONTOLOGY_IRI}#")))
+    graph.add((subject, VOID.vocabulary, URIRef("https://schema.org/")))
+
+
+def _statistics(graph: Graph, subject: URIRef, data: Graph) -> None:
+    classes = Counter(o for _, _, o in data.triples((None, RDF.type, None)))
+    properties = Counter(p for _, p, _ in data)
+    graph.add((subject, VOID.triples, _count(len(data))))
+    graph.add((subject, VOID.distinctSubjects, _count(len(set(data.subjects())))))
+    graph.add((subject, VOID.entities, _count(len(set(data.subjects(RDF.type))))))
+    graph.add((subject, VOID.classes, _count(len(classes))))
+    graph.add((subject, VOID.properties, _count(len(properties))))
+    for cls, count in sorted(classes.items()):
+        node = URIRef(f"{subject}#class-{slugify(str(cls))}")
+        graph.add((subject, VOID.classPartition, node))
+        graph.add((node, VOID["class"], cls))
+        graph.add((node, VOID.entities, _count(count)))
+    for prop, count in sorted(properties.items()):
+        node = URIRef(f"{subject}#property-{slugify(str(prop))}")
+        graph.add((subject, VOID.propertyPartition, node))
+        graph.add((node, VOID.property, prop))
+        graph.add((node, VOID.triples, _count(count)))
+
+
+def _subsets(graph: Graph, subject: URIRef, dataset: Dataset, iris: Iris) -> None:
+    for named in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if len(named) == 0 or named.identifier == ONTOLOGY_IRI:
+            continue
+        node = URIRef(f"{subject}#graph-{slugify(str(named.identifier))}")
+        graph.add((subject, VOID.subset, node))
+        graph.add((node, RDF.type, VOID.Dataset))
+        graph.add((node, RDFS.label, Literal(f"Named graph {named.identifier}")))
+        graph.add((node, DCTERMS.source, named.identifier))
+        graph.add((node, VOID.triples, _count(len(named))))
+
+
+def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> None:
+    node = URIRef(f"{iris.base}/dumps/{info.name}")
+    graph.add((subject, DCAT.distribution, node))
+    graph.add((subject, VOID.dataDump, node))
+    graph.add((node, RDF.type, DCAT.Distribution))
+    graph.add((node, DCTERMS.title, Literal(info.title, lang="en")))
+    graph.add((node, DCAT.downloadURL, node))
+    graph.add((node, DCAT.mediaType, URIRef(IANA_MEDIA + info.media_type)))
+    graph.add((node, DCTERMS["format"], Literal(info.media_type)))
+    graph.add((node, DCAT.byteSize, Literal(info.size, datatype=XSD.nonNegativeInteger)))
+    _checksum(graph, node, info.sha256)
+
+
+def _checksum(graph: Graph, node: URIRef, sha256: str) -> None:
+    checksum = BNode(f"sha256-{sha256}")
+    graph.add((node, SPDX.checksum, checksum))
+    graph.add((checksum, RDF.type, SPDX.Checksum))
+    graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    graph.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+
+
+def _provenance(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None:
+    activity = URIRef(f"{iris.base}/dataset/build/{build.release}")
+    software = URIRef(f"{iris.base}/dataset/software/confgraph-{__version__}")
+    graph.add((subject, PROV.wasGeneratedBy, activity))
+    graph.add((subject, PROV.generatedAtTime, _time(build.ended)))
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, RDFS.label, Literal(f"confgraph build {build.release}")))
+    graph.add((activity, PROV.startedAtTime, _time(build.started)))
+    graph.add((activity, PROV.endedAtTime, _time(build.ended)))
+    graph.add((activity, PROV.wasAssociatedWith, software))
+    graph.add((software, RDF.type, PROV.SoftwareAgent))
+    graph.add((software, RDFS.label, Literal(f"confgraph {__version__}")))
+    graph.add((software, OWL.versionInfo, Literal(__version__)))
+    for source in build.sources:
+        node = URIRef(f"{iris.base}/dataset/source/{Path(source.name).as_posix()}")
+        graph.add((activity, PROV.used, node))
+        graph.add((subject, PROV.wasDerivedFrom, node))
+        graph.add((node, RDF.type, PROV.Entity))
+        graph.add((node, RDFS.label, Literal(source.name)))
+        graph.add((node, DCTERMS["format"], Literal(source.media_type)))
+        _checksum(graph, node, source.sha256)
+
+
+def _count(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _time(value: dt.datetime) -> Literal:
+    return Literal(value.isoformat(timespec="seconds"), datatype=XSD.dateTime)

@@ -1,0 +1,59 @@
+"""The build pipeline: load -> build -> validate -> release, one step after another."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from confgraph.build import ONTOLOGY_FILE, build_dataset
+from confgraph.errors import ValidationFailed
+from confgraph.iris import Iris
+from confgraph.load import load_catalogue
+from confgraph.model import Catalogue
+from confgraph.release import build_time, data_graph, source_infos, write_release
+from confgraph.validate import SHAPES_DIR, ValidationResult, load_shapes, validate_graph
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built and validated dataset with what it was made from."""
+
+    catalogue: Catalogue
+    dataset: Dataset
+    shapes: Graph
+    validation: ValidationResult
+
+
+def _quiet(_: str) -> None:
+    """Report nothing."""
+
+
+def build_and_validate(
+    data_dir: Path, iris: Iris, progress: Progress = _quiet, shapes_dir: Path = SHAPES_DIR
+) -> Built:
+    """Load every programme, build the dataset and validate it against the shapes."""
+    progress(f"loading programmes from {data_dir}")
+    catalogue = load_catalogue(data_dir)
+    progress(f"building the graph of {len(catalogue.programmes)} programme(s)")
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    dataset = build_dataset(catalogue, iris, ontology)
+    shapes = load_shapes(shapes_dir)
+    progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
+    validation = validate_graph(data_graph(dataset), shapes, ontology)
+    return Built(catalogue, dataset, shapes, validation)
+
+
+def run_build(data_dir: Path, out_dir: Path, iris: Iris, progress: Progress = _quiet) -> Path:
+    """Build, validate and publish a release; a failure leaves the published one untouched."""
+    started = build_time()
+    built = build_and_validate(data_dir, iris, progress)
+    if not built.validation.conforms:
+        raise ValidationFailed(built.validation.text())
+    progress(f"writing the release under {out_dir}")
+    sources = source_infos(built.catalogue.sources, data_dir)
+    return write_release(built.dataset, built.shapes, iris, sources, out_dir, started)

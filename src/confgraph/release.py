@@ -1,0 +1,143 @@
+"""Write a release: dumps, description and manifest, staged and then swapped into place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from confgraph import __version__
+from confgraph.describe import BuildInfo, FileInfo, describe_release
+from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
+from confgraph.errors import ReleaseError
+from confgraph.iris import Iris
+from confgraph.vocab import ONTOLOGY_IRI
+
+CURRENT = "current"
+RELEASES = "releases"
+MANIFEST = "release.json"
+SOURCE_MEDIA_TYPES = {".yaml": "application/yaml", ".csv": "text/csv"}
+
+
+def build_time() -> dt.datetime:
+    """Return now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def data_graph(dataset: Dataset) -> Graph:
+    """Return the union of the programme graphs (everything but the ontology)."""
+    union = Graph()
+    for graph in dataset.graphs():
+        if graph.identifier != ONTOLOGY_IRI:
+            union += graph
+    return union
+
+
+def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ...]:
+    """Describe source files by their path under the data directory."""
+    infos = []
+    for source in sources:
+        path = Path(source)
+        name = path.resolve().relative_to(data_dir.resolve()).as_posix()
+        media = SOURCE_MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+        infos.append(FileInfo(name, media, path.stat().st_size, sha256_file(path)))
+    return tuple(infos)
+
+
+def write_release(
+    dataset: Dataset,
+    shapes: Graph,
+    iris: Iris,
+    sources: tuple[FileInfo, ...],
+    out_dir: Path,
+    started: dt.datetime,
+) -> Path:
+    """Stage a complete release beside the published one, then point `current` at it."""
+    releases = out_dir / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = releases / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        release_id = _write_files(dataset, shapes, iris, sources, staging, started)
+        final = releases / release_id
+        if final.exists():
+            shutil.rmtree(final)
+        staging.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _point_current(out_dir, final)
+    return final
+
+
+def _write_files(
+    dataset: Dataset,
+    shapes: Graph,
+    iris: Iris,
+    sources: tuple[FileInfo, ...],
+    staging: Path,
+    started: dt.datetime,
+) -> str:
+    data = data_graph(dataset)
+    dumps = []
+    for dump in DUMP_FORMATS:
+        path = staging / dump.name
+        dump.write(dataset, data, path)
+        dumps.append(
+            FileInfo(dump.name, dump.media_type, path.stat().st_size, sha256_file(path), dump.title)
+        )
+    (staging / "ontology.ttl").write_text(turtle_text(dataset.graph(ONTOLOGY_IRI)), "utf-8")
+    (staging / "shapes.ttl").write_text(turtle_text(shapes), "utf-8")
+    ended = build_time()
+    release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
+    build = BuildInfo(release_id, started, ended, sources, tuple(dumps))
+    description = describe_release(dataset, data, iris, build)
+    (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
+    _write_manifest(staging, iris, build)
+    return release_id
+
+
+def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
+    files = {}
+    for path in sorted(staging.iterdir()):
+        info = next((d for d in build.dumps if d.name == path.name), None)
+        media = info.media_type if info else "text/turtle"
+        files[path.name] = {
+            "media_type": media,
+            "bytes": path.stat().st_size,
+            "sha256": sha256_file(path),
+        }
+    manifest = {
+        "base": iris.base,
+        "release": build.release,
+        "built": build.ended.isoformat(),
+        "version": __version__,
+        "files": files,
+        "sources": [asdict(source) for source in build.sources],
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+
+
+def _point_current(out_dir: Path, target: Path) -> None:
+    """Atomically replace the `current` symlink (rename over the old link)."""
+    link = out_dir / CURRENT
+    temporary = out_dir / f".{CURRENT}-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(Path(RELEASES) / target.name)
+    os.replace(temporary, link)
+
+
+def current_release(out_dir: Path) -> Path:
+    """Return the published release directory, or raise if there is none."""
+    candidate = out_dir / CURRENT if (out_dir / CURRENT).exists() else out_dir
+    if not (candidate / MANIFEST).is_file():
+        raise ReleaseError(f"{out_dir}: no release found (run `confgraph build` first)")
+    return candidate.resolve()
