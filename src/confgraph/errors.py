@@ -40,3 +40,62 @@ class ReleaseError(ConfgraphError):
 
     exit_code = 4
     http_status = 500
+
+
+class QuerySyntaxError(ConfgraphError):
+    """A SPARQL query does not parse; carries the parser's message."""
+
+    exit_code = 5
+    http_status = 400
+
+
+class QueryRefused(ConfgraphError):
+    """A query or request asks for what a read-only, offline endpoint never does."""
+
+    exit_code = 5
+    http_status = 400
+
+
+class ResultTooLarge(ConfgraphError):
+    """A query's result has more rows or triples than the row limit allows."""
+
+    exit_code = 5
+    http_status = 400
+
+
+class QueryTimeout(ConfgraphError):
+    """A query ran past the time limit and its worker was stopped."""
+
+    exit_code = 5
+    http_status = 503
+
+
+class EndpointBusy(ConfgraphError):
+    """Every query worker stayed busy for longer than the time limit."""
+
+    exit_code = 5
+    http_status = 503
+
+
+class RequestError(ConfgraphError):
+    """A request breaks the SPARQL protocol or a route's parameters."""
+
+    http_status = 400
+
+
+class UnsupportedMediaType(RequestError):
+    """A request body comes in a media type or charset the route does not read."""
+
+    http_status = 415
+
+
+class NotAcceptable(RequestError):
+    """No format the route offers meets the request's Accept header."""
+
+    http_status = 406
+
+
+class ResourceNotFound(RequestError):
+    """An address names nothing the dataset describes."""
+
+    http_status = 404

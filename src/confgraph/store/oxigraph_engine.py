@@ -1,0 +1,150 @@
+"""The Oxigraph engine: pyoxigraph's in-memory store, parsed from a release's TriG file."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from confgraph.errors import QuerySyntaxError
+from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
+from confgraph.store.policy import order_variables, parse_query
+from confgraph.store.rdflib_engine import LABEL_PROPERTIES
+
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+
+
+class OxigraphStore:
+    """A Store over pyoxigraph whose default graph is the union of its named graphs."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    @classmethod
+    def from_file(cls, source: str | Path) -> OxigraphStore:
+        """Load the quads of a TriG or N-Quads file."""
+        store = ox.Store()
+        store.bulk_load(
+            path=str(source), format=FORMATS.get(Path(source).suffix, ox.RdfFormat.TRIG)
+        )
+        return cls(store)
+
+    def query(
+        self,
+        sparql: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
+        parsed = parse_query(sparql)
+        try:
+            raw = self._store.query(sparql, base_iri=base, **_dataset_options(dataset))
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+        return order_variables(_to_result(parsed.form, raw, row_limit), parsed)
+
+    def describe(self, iri: URIRef) -> Graph:
+        """Return outgoing and incoming triples of iri with their blank-node closure."""
+        graph = Graph()
+        node = ox.NamedNode(str(iri))
+        pending: list[Any] = [node]
+        seen: set[Any] = set()
+        while pending:
+            subject = pending.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for quad in self._store.quads_for_pattern(subject, None, None):
+                graph.add(_triple(quad))
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        for quad in self._store.quads_for_pattern(None, None, node):
+            graph.add(_triple(quad))
+        return graph
+
+    def exists(self, iri: URIRef) -> bool:
+        """Tell whether iri occurs as a subject or an object."""
+        node = ox.NamedNode(str(iri))
+        quads = itertools.chain(
+            self._store.quads_for_pattern(node, None, None),
+            self._store.quads_for_pattern(None, None, node),
+        )
+        return next(quads, None) is not None
+
+    def graphs(self) -> frozenset[URIRef]:
+        """Return the IRIs of the named graphs."""
+        return frozenset(
+            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[Literal]]:
+        """Return each IRI's label literals."""
+        found: dict[URIRef, list[Literal]] = {}
+        predicates = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
+        for iri in set(iris):
+            subject = ox.NamedNode(str(iri))
+            values = [
+                to_rdflib(q.object)
+                for p in predicates
+                for q in self._store.quads_for_pattern(subject, p, None)
+                if isinstance(q.object, ox.Literal)
+            ]
+            if values:
+                found[iri] = values
+        return found
+
+    def close(self) -> None:
+        """Drop the store."""
+        self._store = ox.Store()
+
+
+def _dataset_options(dataset: DatasetSpec | None) -> dict[str, Any]:
+    if dataset is None:
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(str(iri)) for iri in dataset.default],
+        "named_graphs": [ox.NamedNode(str(iri)) for iri in dataset.named],
+    }
+
+
+def to_rdflib(term: Any) -> Node:
+    """Convert a pyoxigraph term to the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _triple(quad: Any) -> Triple:
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+
+
+def _to_result(form: str, raw: Any, row_limit: int | None) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(form="ASK", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = tuple(v.value for v in raw.variables)
+        rows = take_rows((tuple(_maybe(s[v]) for v in variables) for s in raw), row_limit, "rows")
+        return QueryResult(form="SELECT", variables=variables, rows=rows)
+    triples = take_rows((_triple(t) for t in raw), row_limit, "triples")
+    return QueryResult(form="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", triples=triples)
+
+
+def _maybe(term: Any) -> Node | None:
+    return None if term is None else to_rdflib(term)

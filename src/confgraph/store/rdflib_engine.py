@@ -1,0 +1,140 @@
+"""The rdflib engine: a Dataset in memory, parsed from a release's TriG file."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import rdflib.plugins.sparql
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as _DEFAULT_GRAPH
+from rdflib.namespace import RDFS, SKOS
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.evaluate import evalQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
+from confgraph.store.policy import order_variables, parse_query
+from confgraph.vocab import SCHEMA
+
+# Never dereference a FROM graph the dataset lacks: the store answers from its own quads only.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
+
+
+class RdflibStore:
+    """A Store over an rdflib Dataset whose default graph is the union of its graphs."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+        self._dataset.default_union = True
+
+    @classmethod
+    def from_file(cls, source: str | Path) -> RdflibStore:
+        """Load the quads of a TriG (or N-Quads) file."""
+        dataset = Dataset()
+        fmt = "nquads" if str(source).endswith(".nq") else "trig"
+        # rdflib 7.6's own quad parsers build a ConjunctiveGraph, which it deprecates itself.
+        with open(source, "rb") as file, warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.parse(file=file, format=fmt)
+        return cls(dataset)
+
+    def query(
+        self,
+        sparql: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
+        parsed = parse_query(sparql)
+        query = translateQuery(parsed.tree, base=base)
+        if dataset is not None:
+            query.algebra["datasetClause"] = _dataset_clause(dataset)
+        # rdflib 7.6's Dataset warns about its own deprecated default_context on each lookup.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
+        return order_variables(result, parsed)
+
+    def describe(self, iri: URIRef) -> Graph:
+        """Return outgoing and incoming triples of iri with their blank-node closure."""
+        graph = Graph()
+        for triple in self._dataset.triples((iri, None, None)):
+            graph.add(triple)
+            self._add_bnode_closure(graph, triple[2])
+        for triple in self._dataset.triples((None, None, iri)):
+            graph.add(triple)
+        return graph
+
+    def _add_bnode_closure(self, graph: Graph, node: Any) -> None:
+        pending, seen = [node], set()
+        while pending:
+            current = pending.pop()
+            if not isinstance(current, BNode) or current in seen:
+                continue
+            seen.add(current)
+            for triple in self._dataset.triples((current, None, None)):
+                graph.add(triple)
+                pending.append(triple[2])
+
+    def exists(self, iri: URIRef) -> bool:
+        """Tell whether iri occurs as a subject or an object."""
+        return any(
+            True
+            for _ in itertools.chain(
+                self._dataset.triples((iri, None, None)), self._dataset.triples((None, None, iri))
+            )
+        )
+
+    def graphs(self) -> frozenset[URIRef]:
+        """Return the IRIs of the named graphs."""
+        return frozenset(
+            g.identifier
+            for g in self._dataset.graphs()
+            if isinstance(g.identifier, URIRef) and g.identifier != _DEFAULT_GRAPH
+        )
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[Literal]]:
+        """Return each IRI's label literals."""
+        found: dict[URIRef, list[Literal]] = {}
+        for iri in set(iris):
+            values = [
+                o
+                for p in LABEL_PROPERTIES
+                for o in self._dataset.objects(iri, p)
+                if isinstance(o, Literal)
+            ]
+            if values:
+                found[iri] = values
+        return found
+
+    def close(self) -> None:
+        """Drop the dataset."""
+        self._dataset = Dataset()
+
+
+def _dataset_clause(dataset: DatasetSpec) -> list[CompValue]:
+    clauses = [CompValue("DatasetClause", default=iri) for iri in dataset.default]
+    clauses += [CompValue("DatasetClause", named=iri) for iri in dataset.named]
+    # An empty clause list would fall back to the whole store; an unknown IRI names no data.
+    return clauses or [CompValue("DatasetClause", default=URIRef("urn:confgraph:empty"))]
+
+
+def _to_result(raw: Any, row_limit: int | None) -> QueryResult:
+    form = raw["type_"]
+    if form == "ASK":
+        return QueryResult(form="ASK", boolean=bool(raw["askAnswer"]))
+    if form == "SELECT":
+        variables = tuple(str(v) for v in raw["vars_"])
+        rows = take_rows(
+            (tuple(b.get(v) for v in raw["vars_"]) for b in raw["bindings"]), row_limit, "rows"
+        )
+        return QueryResult(form="SELECT", variables=variables, rows=rows)
+    triples: tuple[Triple, ...] = take_rows(iter(raw["graph"]), row_limit, "triples")
+    return QueryResult(form=form, triples=triples)

@@ -1,0 +1,155 @@
+"""Run SPARQL queries in worker processes that are killed when they pass the time limit.
+
+Neither rdflib (pure Python) nor pyoxigraph (native code) can be interrupted from
+another thread, so a runaway query is stopped by ending its process; a fresh worker
+replaces it while the other workers go on serving.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+
+from confgraph.errors import ConfgraphError, EndpointBusy, QueryTimeout
+from confgraph.store.base import DatasetSpec, QueryResult, Store
+from confgraph.store.registry import open_store
+
+LOAD_TIMEOUT = 300.0
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    ready: bool = False
+
+
+def _serve(conn: Connection, engine: str, source: str) -> None:
+    """Load a store and answer query jobs (Store.query arguments) until the pipe closes."""
+    store = open_store(engine, source)
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", store.query(*job)))
+        except ConfgraphError as error:
+            conn.send(("refused", (type(error), str(error))))
+        except Exception as error:  # a bug in the engine: report it, keep serving
+            conn.send(("failed", f"{type(error).__name__}: {error}"))
+
+
+class SandboxedStore:
+    """A Store whose queries run in worker processes under a time limit.
+
+    describe, exists, graphs and labels are bounded lookups, answered in this process.
+    """
+
+    def __init__(self, engine: str, source: str | Path, workers: int, timeout: float) -> None:
+        self.engine, self.source, self.timeout = engine, str(source), timeout
+        self._local: Store = open_store(engine, self.source)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        for _ in range(max(1, workers)):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve, args=(child, self.engine, self.source), daemon=True
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        with self._lock:
+            self._all.discard(worker)
+
+    def query(
+        self,
+        sparql: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+    ) -> QueryResult:
+        """Run a query in an idle worker; past the time limit the worker is replaced."""
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise EndpointBusy(
+                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            ) from None
+        try:
+            status, payload = self._run(worker, (sparql, dataset, row_limit, base))
+        except BaseException:
+            self._stop(worker)
+            self._idle.put(self._start())
+            raise
+        self._idle.put(worker)
+        return _unwrap(status, payload)
+
+    def _run(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+        if not worker.ready:
+            if not worker.conn.poll(LOAD_TIMEOUT):
+                raise RuntimeError("a query worker did not load the store in time")
+            worker.conn.recv()
+            worker.ready = True
+        worker.conn.send(job)
+        if not worker.conn.poll(self.timeout):
+            raise QueryTimeout(
+                f"the query ran longer than the time limit of {self.timeout:g} s and was stopped"
+            )
+        return worker.conn.recv()
+
+    def describe(self, iri: URIRef) -> Graph:
+        """Return the triples about iri."""
+        return self._local.describe(iri)
+
+    def exists(self, iri: URIRef) -> bool:
+        """Tell whether iri occurs in the dataset."""
+        return self._local.exists(iri)
+
+    def graphs(self) -> frozenset[URIRef]:
+        """Return the named graphs' IRIs."""
+        return self._local.graphs()
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[Literal]]:
+        """Return each IRI's labels."""
+        return self._local.labels(iris)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            self._stop(worker)
+        self._local.close()
+
+
+def _unwrap(status: str, payload: Any) -> QueryResult:
+    if status == "ok":
+        return payload
+    if status == "refused":
+        error_type, message = payload
+        raise error_type(message)
+    raise RuntimeError(f"query worker failed: {payload}")
