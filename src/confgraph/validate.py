@@ -52,14 +52,13 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationResult:
-    """Validate data against shapes (with the ontology's subclass axioms for targets)."""
+    """Validate data, together with the ontology it refers to (role types), against shapes."""
+    combined = Graph()
+    combined += data
+    if ontology is not None:
+        combined += ontology
     conforms, report, _ = shacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
+        combined, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     return ValidationResult(bool(conforms), report, _violations(report))
 

@@ -1,0 +1,45 @@
+"""Shared fixtures: the repository's data, a writable copy of it, and the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confgraph.build import build_dataset
+from confgraph.iris import Iris
+from confgraph.load import load_catalogue
+from confgraph.model import Catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """Return the bundled programmes, loaded once."""
+    return load_catalogue(DATA)
+
+
+@pytest.fixture(scope="session")
+def vienna(catalogue: Catalogue):
+    """Return the graph of the bundled Vienna 2017 programme."""
+    dataset = build_dataset(catalogue, Iris())
+    return dataset.graph(Iris().graph(catalogue.programmes[0].meeting.key))
+
+
+@pytest.fixture
+def mini_data(tmp_path: Path) -> Path:
+    """Return a writable copy of the small golden data directory."""
+    target = tmp_path / "data"
+    shutil.copytree(GOLDEN / "mini", target, ignore=shutil.ignore_patterns("expected.ttl"))
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Return a click test runner."""
+    return CliRunner()

@@ -1,0 +1,210 @@
+"""Loading programme files: the bundled seed, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from confgraph.errors import DataError
+from confgraph.load import load_catalogue
+from confgraph.model import AgentRef, Catalogue
+
+PROGRAMME = Path("programmes/mini.yaml")
+
+
+def break_file(data: Path, relative: Path, old: str, new: str) -> Path:
+    """Replace one exact passage of a data file (which must occur once)."""
+    path = data / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {relative}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    """Return the 1-based line of the first line containing needle."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+BAD_INPUTS = [
+    pytest.param(
+        PROGRAMME,
+        "  room: Hall A\n",
+        "  room: Hall: A\n",
+        "room: Hall: A",
+        "malformed YAML",
+        id="malformed-yaml",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "  short_title: Mini\n",
+        "  short_title: Mini\n  shrot_title: x\n",
+        "shrot_title",
+        "unknown field 'shrot_title'",
+        id="unknown-field",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "  title: A minimal meeting\n",
+        "",
+        "meeting:",
+        "missing required field 'title'",
+        id="missing-field",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "  room: Hall A\n",
+        "  room: Hall A\n  room: Hall B\n",
+        "room: Hall B",
+        "duplicate key",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "{by: DEU, group: states, at: panel-1",
+        "{by: DDR, group: states, at: panel-1",
+        "by: DDR",
+        "unknown country code 'DDR'",
+        id="unknown-country",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "at: panel-1,",
+        "at: panel-9,",
+        "at: panel-9",
+        "unknown programme item 'panel-9'",
+        id="undefined-session",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "on_behalf_of: university",
+        "on_behalf_of: nobody",
+        "on_behalf_of: nobody",
+        "unknown agent 'nobody'",
+        id="undefined-agent",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "{person: bob, role",
+        "{person: carol, role",
+        "person: carol",
+        "unknown person 'carol'",
+        id="undefined-person",
+    ),
+    pytest.param(
+        PROGRAMME,
+        'end: "12:00"\n          description',
+        'end: "09:00"\n          description',
+        'end: "09:00"',
+        "ends (09:00) before it starts",
+        id="end-before-start",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "role: moderator}",
+        "role: chair}",
+        "role: chair",
+        "role 'chair' is not one of",
+        id="unknown-role",
+    ),
+    pytest.param(
+        PROGRAMME,
+        'start: "10:00"',
+        'start: "10h00"',
+        'start: "10h00"',
+        "must be a local time HH:MM",
+        id="bad-time",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "timezone: Europe/Vienna",
+        "timezone: Europe/Vienne",
+        "timezone:",
+        "unknown time zone 'Europe/Vienne'",
+        id="unknown-zone",
+    ),
+    pytest.param(
+        Path("organisations.yaml"),
+        "  country: AUT\n",
+        "  country: XYZ\n",
+        "country: XYZ",
+        "unknown country code 'XYZ'",
+        id="organisation-country",
+    ),
+    pytest.param(
+        Path("organisations.yaml"),
+        "  part_of: university\n",
+        "  part_of: college\n",
+        "part_of: college",
+        "unknown organisation 'college'",
+        id="organisation-parent",
+    ),
+    pytest.param(
+        Path("reference/countries.csv"),
+        "DE,DEU,",
+        "DE,DE1,",
+        "DE,DE1",
+        "invalid ISO 3166-1 alpha-3 code 'DE1'",
+        id="reference-code",
+    ),
+]
+
+
+@pytest.mark.parametrize(("relative", "old", "new", "needle", "message"), BAD_INPUTS)
+def test_bad_input_names_file_and_line(
+    mini_data: Path, relative: Path, old: str, new: str, needle: str, message: str
+) -> None:
+    path = break_file(mini_data, relative, old, new)
+    with pytest.raises(DataError) as caught:
+        load_catalogue(mini_data)
+    error = caught.value
+    assert message in error.message
+    assert Path(error.path).resolve() == path.resolve()
+    assert error.line == line_of(path, needle)
+    assert str(error).startswith(f"{error.path}:{error.line}: ")
+
+
+def test_duplicate_item_key_is_rejected(mini_data: Path) -> None:
+    path = break_file(mini_data, PROGRAMME, "{key: side,", "{key: lunch,")
+    with pytest.raises(DataError, match="programme item key 'lunch' is used twice") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.line == line_of(path, "{key: lunch,")
+
+
+def test_empty_programme_directory_is_an_error(mini_data: Path) -> None:
+    (mini_data / PROGRAMME).unlink()
+    with pytest.raises(DataError, match="no programme files"):
+        load_catalogue(mini_data)
+
+
+def test_seed_statements_are_read_column_by_column(catalogue: Catalogue) -> None:
+    statements = catalogue.programmes[0].statements
+    member_states = [s.listed_as for s in statements if s.group == "member-states"]
+    assert len(member_states) == 28
+    assert member_states[:3] == ["Afghanistan (panel 1)", "Belarus (panel 1)", "Belarus (panel 2)"]
+    assert member_states[9:11] == ["Ethiopia (panel 2)", "Finland"]
+    assert member_states[-1] == "Zambia"
+    assert len([s for s in statements if s.group == "stakeholders"]) == 24
+    assert len(catalogue.programmes[0].inputs) == 9
+
+
+def test_seed_ambiguities_are_resolved_as_documented(catalogue: Catalogue) -> None:
+    programme = catalogue.programmes[0]
+    by_listing = {s.listed_as: s for s in programme.statements}
+    joint = by_listing["Caritas Internationalis et Anglican Alliance"]
+    assert joint.speakers == (
+        AgentRef("organisation", "caritas-internationalis"),
+        AgentRef("organisation", "anglican-alliance"),
+    )
+    behalf = by_listing["Secours Catholique - Caritas France pour Caritas Internationalis"]
+    assert behalf.on_behalf_of == AgentRef("organisation", "caritas-internationalis")
+    assert by_listing["Secours Catholique - Caritas France (English)"].language == "en"
+    assert by_listing["OHCHR (panel 4)"].at == "summary-panel"
+    assert by_listing["Philippine (panel 2)"].speakers == (AgentRef("country", "PHL"),)
+    assert by_listing["UAE"].speakers == (AgentRef("country", "ARE"),)
+    assert by_listing["EU"].speakers == (AgentRef("organisation", "european-union"),)
+    assert programme.aliases[AgentRef("country", "PHL")] == ("Philippine",)

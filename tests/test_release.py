@@ -1,0 +1,136 @@
+"""Releases: byte-identical dumps, an independent parser, the description, safe publishing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, RDF, VOID, XSD
+
+from confgraph.dumps import DUMP_FORMATS, sha256_file
+from confgraph.errors import DataError
+from confgraph.iris import Iris
+from confgraph.pipeline import run_build
+from confgraph.release import current_release
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+RAPPER_FORMATS = {
+    "confgraph.ttl": "turtle",
+    "confgraph.trig": "trig",
+    "void.ttl": "turtle",
+    "ontology.ttl": "turtle",
+    "shapes.ttl": "turtle",
+}
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the bundled data once into a temporary output directory."""
+    out = tmp_path_factory.mktemp("out")
+    return run_build(DATA, out, Iris())
+
+
+def test_release_holds_every_dump_and_is_current(release: Path) -> None:
+    for dump in DUMP_FORMATS:
+        assert (release / dump.name).stat().st_size > 0
+    assert current_release(release.parents[1]) == release
+
+
+def test_two_builds_give_byte_identical_dumps(release: Path, tmp_path: Path) -> None:
+    again = run_build(DATA, tmp_path, Iris())
+    for dump in DUMP_FORMATS:
+        assert sha256_file(release / dump.name) == sha256_file(again / dump.name), dump.name
+
+
+def test_dumps_hold_the_same_triples(release: Path) -> None:
+    turtle = Graph().parse(release / "confgraph.ttl", format="turtle")
+    with gzip.open(release / "confgraph.nt.gz", "rt", encoding="utf-8") as handle:
+        ntriples = Graph().parse(data=handle.read(), format="nt")
+    jsonld = oxigraph_as_rdflib(release / "confgraph.jsonld", ox.RdfFormat.JSON_LD)
+    assert len(turtle) > 1000
+    assert set(turtle) == set(ntriples) == set(jsonld)
+    quads = list(ox.parse(path=str(release / "confgraph.trig"), format=ox.RdfFormat.TRIG))
+    graphs = Counter(quad.graph_name.value for quad in quads)
+    assert graphs["https://w3id.org/confgraph/ontology"] > 100
+    assert graphs[str(Iris().graph("2017-09-vienna-smuggling-trafficking"))] == len(turtle)
+
+
+def oxigraph_as_rdflib(path: Path, syntax: ox.RdfFormat) -> Graph:
+    """Parse a file with Oxigraph (a parser independent of rdflib) and return its triples."""
+    triples = [quad.triple for quad in ox.parse(path=str(path), format=syntax)]
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+
+
+def _rapper_count(path: Path, syntax: str) -> int:
+    result = subprocess.run(
+        ["rapper", "--count", "-i", syntax, str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"rapper rejected {path.name}: {result.stderr}"
+    return int(result.stderr.split("returned")[1].split()[0])
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) not installed")
+def test_dumps_parse_with_rapper(release: Path, tmp_path: Path) -> None:
+    counts = {
+        name: _rapper_count(release / name, syntax) for name, syntax in RAPPER_FORMATS.items()
+    }
+    plain = tmp_path / "confgraph.nt"
+    plain.write_bytes(gzip.decompress((release / "confgraph.nt.gz").read_bytes()))
+    assert _rapper_count(plain, "ntriples") == counts["confgraph.ttl"]
+    assert counts["confgraph.ttl"] == len(Graph().parse(release / "confgraph.ttl"))
+
+
+def test_description_counts_and_checksums_match_the_files(release: Path) -> None:
+    void = Graph().parse(release / "void.ttl", format="turtle")
+    dataset = Iris().dataset()
+    triples = len(Graph().parse(release / "confgraph.ttl"))
+    assert void.value(dataset, VOID.triples) == Literal(triples, datatype=XSD.integer)
+    distributions = set(void.objects(dataset, DCAT.distribution))
+    assert len(distributions) == len(DUMP_FORMATS)
+    for dump in DUMP_FORMATS:
+        node = URIRef(f"{Iris().base}/dumps/{dump.name}")
+        assert node in distributions
+        size = (release / dump.name).stat().st_size
+        assert void.value(node, DCAT.byteSize).toPython() == size
+        checksum = next(void.objects(node, URIRef("http://spdx.org/rdf/terms#checksum")))
+        value = void.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+        assert str(value) == sha256_file(release / dump.name)
+    assert (dataset, RDF.type, VOID.Dataset) in void
+
+
+def test_description_records_provenance(release: Path) -> None:
+    void = Graph().parse(release / "void.ttl", format="turtle")
+    prov = "http://www.w3.org/ns/prov#"
+    activity = void.value(Iris().dataset(), URIRef(prov + "wasGeneratedBy"))
+    used = {
+        str(void.value(s, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+        for s in void.objects(activity, URIRef(prov + "used"))
+    }
+    assert "programmes/2017-09-vienna-smuggling-trafficking.yaml" in used
+    assert "reference/countries.csv" in used
+    manifest = json.loads((release / "release.json").read_text())
+    assert manifest["base"] == Iris().base
+    assert manifest["files"]["confgraph.ttl"]["sha256"] == sha256_file(release / "confgraph.ttl")
+
+
+def test_failed_build_leaves_the_published_release_untouched(
+    mini_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = run_build(mini_data, out, Iris())
+    before = {p.name: sha256_file(p) for p in first.iterdir()}
+    programme = mini_data / "programmes" / "mini.yaml"
+    programme.write_text(programme.read_text().replace("room: Hall A", "room: [Hall A"))
+    with pytest.raises(DataError):
+        run_build(mini_data, out, Iris())
+    assert current_release(out) == first
+    assert {p.name: sha256_file(p) for p in first.iterdir()} == before
+    assert [p.name for p in (out / "releases").iterdir()] == [first.name]
