@@ -18,7 +18,7 @@ from confgraph.dumps import DUMP_FORMATS, sha256_file
 from confgraph.errors import DataError
 from confgraph.iris import Iris
 from confgraph.pipeline import run_build
-from confgraph.release import current_release
+from confgraph.release import KEEP_RELEASES, current_release
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RAPPER_FORMATS = {
@@ -134,3 +134,14 @@ def test_failed_build_leaves_the_published_release_untouched(
     assert current_release(out) == first
     assert {p.name: sha256_file(p) for p in first.iterdir()} == before
     assert [p.name for p in (out / "releases").iterdir()] == [first.name]
+
+
+def test_old_releases_are_pruned_but_current_is_kept(mini_data: Path, tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    for stamp in range(7):
+        (releases / f"2000010{stamp}T000000Z-old").mkdir(parents=True)
+    published = run_build(mini_data, tmp_path, Iris())
+    kept = sorted(p.name for p in releases.iterdir())
+    assert len(kept) == KEEP_RELEASES
+    assert published.name in kept
+    assert current_release(tmp_path) == published

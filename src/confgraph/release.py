@@ -21,6 +21,7 @@ from confgraph.vocab import ONTOLOGY_IRI
 CURRENT = "current"
 RELEASES = "releases"
 MANIFEST = "release.json"
+KEEP_RELEASES = 5
 SOURCE_MEDIA_TYPES = {".yaml": "application/yaml", ".csv": "text/csv"}
 
 
@@ -75,7 +76,16 @@ def write_release(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _point_current(out_dir, final)
+    _prune(releases, keep=final)
     return final
+
+
+def _prune(releases: Path, keep: Path) -> None:
+    """Delete all but the newest KEEP_RELEASES releases (never the one just published)."""
+    published = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in published[:-KEEP_RELEASES]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_files(

@@ -9,6 +9,8 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from confgraph.errors import ConfgraphError
+
 SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
 
 
@@ -45,8 +47,11 @@ class ValidationResult:
 
 def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
     """Read every Turtle file of the shapes directory into one graph."""
+    paths = sorted(shapes_dir.glob("*.ttl"))
+    if not paths:
+        raise ConfgraphError(f"{shapes_dir}: no SHACL shapes (*.ttl) to validate against")
     shapes = Graph()
-    for path in sorted(shapes_dir.glob("*.ttl")):
+    for path in paths:
         shapes.parse(path, format="turtle")
     return shapes
 
