@@ -33,6 +33,14 @@ def line_of(path: Path, needle: str) -> int:
 BAD_INPUTS = [
     pytest.param(
         PROGRAMME,
+        "number: 1",
+        "number: 0",
+        "number: 0",
+        "panel number must be 1 or more",
+        id="panel-number",
+    ),
+    pytest.param(
+        PROGRAMME,
         "  room: Hall A\n",
         "  room: Hall: A\n",
         "room: Hall: A",

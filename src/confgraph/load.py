@@ -201,13 +201,16 @@ class ProgrammeReader:
         if end <= start:
             raise entry.error(f"item '{key}' ends ({end:%H:%M}) before it starts", "end")
         children = entry.get("items", list)
+        number = entry.get("number", int)
+        if number is not None and number < 1:
+            raise entry.error(f"panel number must be 1 or more, not {number}", "number")
         item = Item(
             key=key,
             kind=kind,
             title=entry.require("title", str),
             start=start,
             end=end,
-            number=entry.get("number", int),
+            number=number,
             description=entry.get("description", str),
             room=entry.get("room", str),
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
