@@ -1,0 +1,152 @@
+"""Media types, file extensions and serializers, keyed by rdflib's format names; negotiation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Node, Variable
+from werkzeug.datastructures import MIMEAccept
+
+from confgraph.errors import NotAcceptable
+from confgraph.store.base import QueryResult
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialization: rdflib's name for it, its media type and file extension."""
+
+    name: str
+    media_type: str
+    extension: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """Return the media type and the other types that select this format."""
+        return (self.media_type, *self.aliases)
+
+
+HTML = Format("html", "text/html", "html", "HTML", ("application/xhtml+xml",))
+
+RESULT_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("json", "application/sparql-results+json", "srj", "JSON", ("application/json",)),
+        Format("xml", "application/sparql-results+xml", "srx", "XML", ("application/xml",)),
+        Format("csv", "text/csv", "csv", "CSV"),
+        Format("tsv", "text/tab-separated-values", "tsv", "TSV"),
+    )
+}
+
+GRAPH_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", "text/turtle", "ttl", "Turtle", ("application/x-turtle",)),
+        Format("nt", "application/n-triples", "nt", "N-Triples", ("text/plain",)),
+        Format("json-ld", "application/ld+json", "jsonld", "JSON-LD", ("application/json",)),
+        Format("xml", "application/rdf+xml", "rdf", "RDF/XML", ("application/xml",)),
+    )
+}
+
+DATASET_FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("trig", "application/trig", "trig", "TriG"),
+        Format("nquads", "application/n-quads", "nq", "N-Quads"),
+    )
+}
+
+
+def find_format(formats: Iterable[Format], key: str) -> Format | None:
+    """Find a format by name, extension or media type (as a format= parameter gives it)."""
+    key = key.strip().lower()
+    for fmt in formats:
+        if key in (fmt.name, fmt.extension, *fmt.media_types):
+            return fmt
+    return None
+
+
+def negotiate(
+    accept: MIMEAccept, formats: Sequence[Format], requested: str | None = None
+) -> Format:
+    """Choose a format by an explicit name, else by Accept with q-values; raise 406 if none."""
+    if requested:
+        fmt = find_format(formats, requested)
+        if fmt is None:
+            raise NotAcceptable(f"unknown format {requested!r}; offered: {_offer(formats)}")
+        return fmt
+    if not accept:
+        return formats[0]
+    by_type = {mt: fmt for fmt in reversed(formats) for mt in fmt.media_types}
+    best = accept.best_match([mt for fmt in formats for mt in fmt.media_types])
+    if best is None:
+        raise NotAcceptable(
+            f"no offered format meets Accept: {accept.to_header()}; offered: {_offer(formats)}"
+        )
+    return by_type[best]
+
+
+def _offer(formats: Iterable[Format]) -> str:
+    return ", ".join(fmt.media_type for fmt in formats)
+
+
+def serialize_graph(graph: Graph, fmt: Format) -> bytes:
+    """Serialize a graph in one of GRAPH_FORMATS (JSON-LD compacted with the graph's prefixes)."""
+    if fmt.name == "json-ld":
+        context = {p: str(ns) for p, ns in graph.namespaces() if p}
+        return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
+    return graph.serialize(format=fmt.name, encoding="utf-8")
+
+
+def serialize_result(result: QueryResult, fmt: Format) -> bytes:
+    """Serialize a SELECT or ASK result in one of RESULT_FORMATS."""
+    if fmt.name == "tsv":
+        return _tsv(result).encode()
+    if fmt.name == "csv":
+        return _csv(result).encode()
+    rdflib_result = Result(result.form)
+    if result.form == "ASK":
+        rdflib_result.askAnswer = bool(result.boolean)
+    else:
+        rdflib_result.vars = [Variable(v) for v in result.variables]
+        rdflib_result.bindings = [
+            {Variable(k): v for k, v in row.items()} for row in result.bindings()
+        ]
+    return rdflib_result.serialize(format=fmt.name, encoding="utf-8") or b""
+
+
+def _csv(result: QueryResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.form == "ASK":
+        writer.writerows([["_askResult"], [str(bool(result.boolean)).lower()]])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+    return out.getvalue()
+
+
+def _csv_value(term: Node) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _tsv(result: QueryResult) -> str:
+    if result.form == "ASK":
+        return f"?_askResult\n{str(bool(result.boolean)).lower()}\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if v is None else tsv_term(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def tsv_term(term: Node) -> str:
+    """Write a term as SPARQL TSV does (Turtle syntax, tabs and newlines escaped)."""
+    text = term.n3() if isinstance(term, URIRef | BNode | Literal) else str(term)
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

@@ -1,0 +1,146 @@
+"""The application factory: settings, store and release in; blueprints, errors and CORS wired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+from rdflib import Graph, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from confgraph.errors import ConfgraphError
+from confgraph.settings import Settings
+from confgraph.store.base import Store
+from confgraph.store.release import Release
+from confgraph.web.addresses import Addresses
+from confgraph.web.display import Labeller
+from confgraph.web.service import graph_sizes
+
+PREFIXES = {
+    "cg": "https://w3id.org/confgraph/ontology#",
+    "conf": "https://w3id.org/scholarlydata/ontology/conference-ontology.owl#",
+    "schema": "https://schema.org/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+
+@dataclass
+class Site:
+    """Everything a request handler needs, built once per application."""
+
+    settings: Settings
+    store: Store
+    release: Release
+    addresses: Addresses
+    ontology: Graph
+    shapes: Graph
+    description: Graph
+    namespaces: NamespaceManager = field(init=False)
+    _sizes: dict[URIRef, int] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
+        for prefix, iri in PREFIXES.items():
+            self.namespaces.bind(prefix, iri)
+        self.namespaces.bind("id", self.addresses.uri_space())
+
+    def bind(self, graph: Graph) -> Graph:
+        """Bind the site's prefixes on a graph about to be serialized."""
+        for prefix, iri in self.namespaces.namespaces():
+            graph.bind(prefix, iri, override=True, replace=True)
+        return graph
+
+    def graph_sizes(self) -> dict[URIRef, int]:
+        """Return the triple count of each named graph (counted once)."""
+        if self._sizes is None:
+            self._sizes = graph_sizes(self.store)
+        return self._sizes
+
+    def labeller(self) -> Labeller:
+        """Return a labeller for the current request's languages."""
+        return Labeller(
+            self.store.labels,
+            self.namespaces,
+            request.accept_languages,
+            self.settings.default_language,
+        )
+
+    def href(self, node: Node) -> str | None:
+        """Return the address a link to node should point at: local if we serve it."""
+        if not isinstance(node, URIRef):
+            return None
+        path = self.addresses.local_path(str(node))
+        if path is None:
+            return str(node) if node.startswith(("http://", "https://")) else None
+        return request.script_root + path
+
+
+def site() -> Site:
+    """Return the Site of the running application."""
+    return current_app.extensions["confgraph"]
+
+
+def create_app(settings: Settings, store: Store, release: Release) -> Flask:
+    """Build the server for one release, answering for settings.base (or the release's base)."""
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    addresses = Addresses(settings.base or release.base)
+    app.extensions["confgraph"] = Site(
+        settings=settings,
+        store=store,
+        release=release,
+        addresses=addresses,
+        ontology=release.graph("ontology.ttl"),
+        shapes=release.graph("shapes.ttl"),
+        description=release.graph("void.ttl"),
+    )
+    _register_blueprints(app)
+    app.register_error_handler(ConfgraphError, _render_error)
+    app.after_request(_allow_any_origin)
+    app.context_processor(_template_globals)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from confgraph.web import dumps, home, resources, sparql, vocabulary
+
+    for module in (home, sparql, resources, dumps, vocabulary):
+        app.register_blueprint(module.blueprint)
+
+
+def _render_error(error: ConfgraphError) -> tuple[Any, int]:
+    status = error.http_status
+    if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
+        return render_template("error.html", status=status, message=str(error)), status
+    return Response(f"{error}\n", status=status, mimetype="text/plain"), status
+
+
+def _allow_any_origin(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = site().settings.cors_origin
+    response.headers["Access-Control-Expose-Headers"] = "Content-Length, ETag, Link, Location"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Range"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _template_globals() -> dict[str, Any]:
+    current = site()
+    return {"site": current, "href": current.href, "release": current.release}

@@ -1,0 +1,135 @@
+"""`confgraph serve` and `confgraph query`: click commands for the server and for researchers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from confgraph.errors import ConfgraphError
+from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
+from confgraph.settings import Settings, settings_from_options, settings_options
+from confgraph.store.base import QueryResult, Store
+from confgraph.store.registry import open_store
+from confgraph.store.release import Release
+from confgraph.store.sandbox import SandboxedStore
+
+
+def open_served_store(settings: Settings, release: Release) -> Store:
+    """Open the release's store, in query workers unless settings.query_workers is 0."""
+    if settings.query_workers <= 0:
+        return open_store(settings.engine, release.quads)
+    return SandboxedStore(
+        settings.engine, release.quads, settings.query_workers, settings.query_timeout
+    )
+
+
+def build_app(settings: Settings) -> tuple[Any, Store]:
+    """Open the release and its store and build the Flask application."""
+    from confgraph.web.app import create_app
+
+    release = Release.open(settings.release)
+    store = open_served_store(settings, release)
+    return create_app(settings, store, release), store
+
+
+@click.command()
+@settings_options
+def serve(**options: Any) -> None:
+    """Serve a release: SPARQL endpoint, linked-data pages, dumps (waitress)."""
+    import waitress
+
+    try:
+        settings = settings_from_options(options)
+        app, store = build_app(settings)
+    except ConfgraphError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"serving {settings.release} at http://{settings.host}:{settings.port}/", err=True)
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+    finally:
+        store.close()
+
+
+@click.command()
+@click.argument("sparql")
+@click.option(
+    "--release",
+    "release_dir",
+    default="build/current",
+    show_default=True,
+    help="Release directory to query (ignored with --endpoint).",
+)
+@click.option("--endpoint", default=None, help="Query this SPARQL endpoint URL instead.")
+@click.option(
+    "--output",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print SELECT and ASK results (graphs are printed as Turtle).",
+)
+@click.option("--engine", default="oxigraph", show_default=True, help="Engine for a release.")
+def query(sparql: str, release_dir: str, endpoint: str | None, output: str, engine: str) -> None:
+    """Run SPARQL (text, or @FILE to read it) against a release or an endpoint URL."""
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text("utf-8")
+    try:
+        if endpoint:
+            click.echo(query_endpoint(endpoint, sparql, output), nl=False)
+            return
+        store = open_store(engine, Release.open(release_dir).quads)
+        click.echo(format_result(store.query(sparql), output), nl=False)
+    except ConfgraphError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(error.exit_code)
+
+
+def format_result(result: QueryResult, output: str) -> str:
+    """Render a result as an aligned table, CSV or SPARQL JSON (graphs as Turtle)."""
+    if result.is_graph:
+        return serialize_graph(result.graph(), GRAPH_FORMATS["turtle"]).decode()
+    if output == "json":
+        return serialize_result(result, RESULT_FORMATS["json"]).decode() + "\n"
+    if output == "csv":
+        return serialize_result(result, RESULT_FORMATS["csv"]).decode()
+    if result.form == "ASK":
+        return f"{str(result.boolean).lower()}\n"
+    rows = [[("" if v is None else str(v)) for v in row] for row in result.rows]
+    return _table([*result.variables], rows)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(c) for c in col) for col in zip(header, *rows, strict=True)]
+    lines = [header, ["-" * w for w in widths], *rows]
+    return "".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() + "\n"
+        for line in lines
+    )
+
+
+def query_endpoint(url: str, sparql: str, output: str) -> str:
+    """Send a query to a SPARQL endpoint with SPARQLWrapper and render its answer."""
+    from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(url, agent="confgraph")
+    client.setQuery(sparql)
+    form = client.queryType
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        client.setReturnFormat(TURTLE)
+        data = client.query().convert()
+        return data.decode() if isinstance(data, bytes) else data.serialize(format="turtle")
+    client.setReturnFormat(CSV if output == "csv" else JSON)
+    data = client.query().convert()
+    if output == "csv":
+        return data.decode() if isinstance(data, bytes) else str(data)
+    if output == "json":
+        return json.dumps(data, indent=2) + "\n"
+    if "boolean" in data:
+        return f"{str(data['boolean']).lower()}\n"
+    header = data["head"]["vars"]
+    rows = [[b.get(v, {}).get("value", "") for v in header] for b in data["results"]["bindings"]]
+    return _table(header, rows)

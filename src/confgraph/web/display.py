@@ -1,0 +1,102 @@
+"""How terms look on a page: labels by language, prefixed names, local times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
+from rdflib.term import Node
+from werkzeug.datastructures import LanguageAccept
+
+LabelLookup = Callable[[Iterable[URIRef]], dict[URIRef, list[Literal]]]
+
+
+def pick_label(labels: Iterable[Literal], accept: LanguageAccept, fallback: str) -> Literal | None:
+    """Choose the label in the best accepted language, else the fallback's, else untagged."""
+    labels = list(labels)
+    languages = sorted({lit.language for lit in labels if lit.language})
+    best = accept.best_match(languages) if languages else None
+    for wanted in (best, fallback, None):
+        for label in labels:
+            if (label.language or None) == wanted or (
+                wanted and label.language and label.language.split("-")[0] == wanted
+            ):
+                return label
+    return labels[0] if labels else None
+
+
+class Labeller:
+    """Give IRIs readable names for one request, fetching labels from the store in batches."""
+
+    def __init__(
+        self,
+        lookup: LabelLookup,
+        namespaces: NamespaceManager,
+        accept: LanguageAccept,
+        fallback: str,
+    ) -> None:
+        self.lookup, self.namespaces = lookup, namespaces
+        self.accept, self.fallback = accept, fallback
+        self._cache: dict[URIRef, str] = {}
+
+    def prefetch(self, nodes: Iterable[Node]) -> None:
+        """Fetch the labels of every IRI among nodes in one store call."""
+        wanted = {n for n in nodes if isinstance(n, URIRef) and n not in self._cache}
+        found = self.lookup(wanted)
+        for iri in wanted:
+            label = pick_label(found.get(iri, []), self.accept, self.fallback)
+            self._cache[iri] = str(label) if label is not None else self.short(iri)
+
+    def label(self, node: Node) -> str:
+        """Return a node's label (a literal's own text)."""
+        if isinstance(node, URIRef):
+            if node not in self._cache:
+                self.prefetch([node])
+            return self._cache[node]
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        return str(node)
+
+    def short(self, iri: URIRef) -> str:
+        """Return a prefixed name (cg:Panel) or the IRI's last segment."""
+        try:
+            prefix, _, name = self.namespaces.compute_qname(iri, generate=False)
+        except (KeyError, ValueError):
+            return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or str(iri)
+        return f"{prefix}:{name}" if prefix else name
+
+
+def local_datetime(value: Literal, zone: str | None) -> str:
+    """Show an xsd:dateTime in the venue's zone with its offset (Mon 4 Sep 2017 10:15 UTC+02:00)."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return str(value)
+    moment = _in_zone(moment, zone)
+    offset = moment.strftime("%z")
+    offset = f"{offset[:3]}:{offset[3:]}" if offset else "floating"
+    return f"{moment:%a %-d %b %Y %H:%M} UTC{offset}" + (f" ({zone})" if zone else "")
+
+
+def local_time(value: Literal, zone: str | None) -> str:
+    """Return the hh:mm of an xsd:dateTime in the venue's zone."""
+    moment = _as_datetime(value)
+    return str(value) if moment is None else f"{_in_zone(moment, zone):%H:%M}"
+
+
+def _as_datetime(value: Literal) -> dt.datetime | None:
+    if value.datatype != XSD.dateTime:
+        return None
+    python = value.toPython()
+    return python if isinstance(python, dt.datetime) else None
+
+
+def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
+    if zone is None or moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment

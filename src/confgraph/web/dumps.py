@@ -1,0 +1,90 @@
+"""Dumps with conditional and range requests; the dataset description at two addresses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from rdflib import URIRef
+
+from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
+from confgraph.web.app import site
+from confgraph.web.resources import render_page
+from confgraph.web.service import served_description
+
+blueprint = Blueprint("dumps", __name__)
+
+DESCRIPTION_FORMATS = (*GRAPH_FORMATS.values(), HTML)
+DUMP_PREFIX = "confgraph."
+
+
+@blueprint.get("/dumps/")
+def listing() -> str:
+    """List the release's files with media type, size and checksum."""
+    files = sorted(site().release.files.values(), key=lambda f: f.name)
+    return render_template("dumps.html", files=files)
+
+
+@blueprint.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    """Serve one file of the release (ETag, Last-Modified, 304 and Range via send_file)."""
+    path = site().release.file_path(name)
+    if path is None or not path.is_file():
+        abort(404)
+    info = site().release.files[name]
+    response = send_file(
+        path,
+        mimetype=info.media_type,
+        conditional=True,
+        etag=info.sha256,
+        max_age=3600,
+        download_name=name,
+        as_attachment=False,
+    )
+    if name.endswith(".gz"):
+        # The file is gzip-compressed N-Triples, to be saved as is, not decoded on the wire.
+        response.headers["Content-Type"] = "application/gzip"
+    return response
+
+
+@blueprint.get("/.well-known/void")
+def well_known_void() -> Response:
+    """Serve the VoID/DCAT/PROV description (a format= or Accept chooses the syntax)."""
+    fmt = negotiate(request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.get("format"))
+    return describe_dataset(fmt)
+
+
+@blueprint.get("/dataset")
+@blueprint.get("/dataset.<extension>")
+def dataset(extension: str | None = None) -> Response:
+    """Serve the description at the dataset's IRI, negotiated or chosen by extension."""
+    fmt: Format | None
+    if extension is None:
+        fmt = negotiate(request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.get("format"))
+    else:
+        fmt = find_format(DESCRIPTION_FORMATS, extension)
+        if fmt is None:
+            abort(404)
+    return describe_dataset(fmt)
+
+
+def describe_dataset(fmt: Format) -> Response:
+    """Return the release's description with this server's endpoint and dump addresses."""
+    current = site()
+    dumps = {
+        current.addresses.iri(f"/dumps/{name}"): url_for("dumps.dump", name=name, _external=True)
+        for name in current.release.files
+        if name.startswith(DUMP_PREFIX)
+    }
+    graph = served_description(
+        current.description,
+        current.addresses.dataset(),
+        url_for("sparql.endpoint", _external=True),
+        dumps,
+        current.addresses.uri_space(),
+    )
+    if fmt is HTML:
+        html = render_page(URIRef(current.addresses.dataset()), current.bind(graph))
+        response = Response(html, mimetype="text/html")
+    else:
+        response = Response(serialize_graph(current.bind(graph), fmt), mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response

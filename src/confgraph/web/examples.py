@@ -1,0 +1,104 @@
+"""Example queries a researcher of this data would ask; shown on the query page and tested."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+QUERY_PREFIXES = """\
+PREFIX cg: <https://w3id.org/confgraph/ontology#>
+PREFIX conf: <https://w3id.org/scholarlydata/ontology/conference-ontology.owl#>
+PREFIX schema: <https://schema.org/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A titled example query."""
+
+    key: str
+    title: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        """Return the query with the standard prefixes."""
+        return QUERY_PREFIXES + "\n" + self.body
+
+
+EXAMPLES = (
+    Example(
+        "countries-per-panel",
+        "Which countries spoke at each panel",
+        """SELECT ?panel ?panelName ?country ?countryName WHERE {
+  ?statement a cg:Statement ;
+             cg:deliveredAt ?panel ;
+             cg:deliveredBy ?country .
+  ?country a cg:Country ; schema:name ?countryName .
+  ?panel schema:name ?panelName .
+}
+ORDER BY ?panelName ?countryName""",
+    ),
+    Example(
+        "moderators",
+        "Who moderated what",
+        """SELECT ?person ?name ?item ?itemName ?start WHERE {
+  ?role a cg:Role ;
+        conf:withRole cg:moderator ;
+        conf:isHeldBy ?person ;
+        conf:during ?item .
+  ?person schema:name ?name .
+  ?item schema:name ?itemName ; schema:startDate ?start .
+}
+ORDER BY ?start ?name""",
+    ),
+    Example(
+        "statements-by-organisation",
+        "All statements by an organisation (OHCHR)",
+        """SELECT ?statement ?listedAs ?item ?meeting WHERE {
+  ?organisation cg:acronym "OHCHR" .
+  ?statement cg:deliveredBy ?organisation ;
+             cg:atMeeting ?meeting ;
+             cg:listedAs ?listedAs .
+  OPTIONAL { ?statement cg:deliveredAt ?item }
+}
+ORDER BY ?listedAs""",
+    ),
+    Example(
+        "agenda-of-a-day",
+        "The agenda of a day (the first day of each meeting)",
+        """SELECT ?day ?start ?end ?item ?name ?room WHERE {
+  ?day a cg:ProgrammeDay ; cg:date ?date .
+  FILTER NOT EXISTS { ?other a cg:ProgrammeDay ; schema:superEvent ?meeting ; cg:date ?earlier .
+                      ?day schema:superEvent ?meeting . FILTER(?earlier < ?date) }
+  ?item schema:superEvent+ ?day ;
+        schema:name ?name ;
+        schema:startDate ?start ;
+        schema:endDate ?end .
+  OPTIONAL { ?item schema:location/schema:name ?room }
+}
+ORDER BY ?start ?end""",
+    ),
+    Example(
+        "roles-by-affiliation",
+        "Roles held by people of each organisation or member state",
+        """SELECT ?agentName ?person ?roleType ?item WHERE {
+  ?affiliation a cg:Affiliation ;
+               conf:isAffiliationOf ?person ;
+               conf:withOrganisation ?agent .
+  ?agent schema:name ?agentName .
+  ?role conf:isHeldBy ?person ; conf:withRole/rdfs:label ?roleType ; conf:during ?item .
+}
+ORDER BY ?agentName""",
+    ),
+    Example(
+        "statements-per-group",
+        "How many statements each listing group has",
+        """SELECT ?group (COUNT(?statement) AS ?statements) WHERE {
+  ?statement a cg:Statement ; cg:listedUnder/rdfs:label ?group .
+}
+GROUP BY ?group
+ORDER BY DESC(?statements)""",
+    ),
+)

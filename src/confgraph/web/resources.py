@@ -1,0 +1,139 @@
+"""Linked-data pages: /id/... dereferences with 303 to a document in the negotiated format."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
+from confgraph.web.addresses import split_extension
+from confgraph.web.app import site
+from confgraph.web.display import Labeller, local_datetime
+from confgraph.web.views import PREFIXES, Section, sparql_iri, view_for
+
+blueprint = Blueprint("resources", __name__)
+
+PAGE_FORMATS = (HTML, *GRAPH_FORMATS.values())
+ZONE_QUERY = (
+    PREFIXES
+    + """SELECT ?zone WHERE {{
+  {me} (schema:superEvent|cg:atMeeting|cg:deliveredAt|conf:during)* ?meeting .
+  ?meeting cg:timeZone ?zone .
+}} LIMIT 1"""
+)
+
+
+@blueprint.get("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """Redirect a resource to its document (303), or serve a document named by extension."""
+    return dereference("/id/" + rest)
+
+
+def dereference(path: str) -> Response:
+    """Answer for the IRI a local path stands for, or for one of its documents."""
+    store, addresses = site().store, site().addresses
+    iri = addresses.iri(path)
+    if store.exists(iri):
+        fmt = negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.get("format"))
+        response = redirect(f"{request.script_root}{path}.{fmt.extension}", code=303)
+        response.vary.add("Accept")
+        return response
+    stem, extension = split_extension(path)
+    if extension is not None:
+        fmt = find_format(PAGE_FORMATS, extension) or HTML
+        document_iri = addresses.iri(stem)
+        if store.exists(document_iri):
+            return document(document_iri, fmt)
+        return not_found(document_iri, fmt)
+    return not_found(iri, negotiate(request.accept_mimetypes, PAGE_FORMATS))
+
+
+def document(iri: URIRef, fmt: Format) -> Response:
+    """Serve what the store says about iri, as HTML or an RDF format."""
+    graph = site().bind(site().store.describe(iri))
+    if fmt is HTML:
+        return Response(render_page(iri, graph), mimetype="text/html")
+    return Response(serialize_graph(graph, fmt), mimetype=fmt.media_type)
+
+
+def render_page(iri: URIRef, graph: Graph) -> str:
+    """Render the HTML page of a resource: labels, links both ways, its view, its JSON-LD."""
+    labeller = site().labeller()
+    sections = view_for(site().store, iri, graph)
+    labeller.prefetch(_nodes(graph, sections))
+    path = site().addresses.local_path(str(iri)) or ""
+    zone = time_zone(iri)
+    return render_template(
+        "resource.html",
+        iri=iri,
+        title=labeller.label(iri),
+        types=sorted(graph.objects(iri, RDF.type), key=labeller.label),
+        outgoing=group_links(graph.predicate_objects(iri), labeller),
+        incoming=group_links(((p, s) for s, p in graph.subject_predicates(iri)), labeller),
+        sections=sections,
+        alternates=[(fmt, f"{request.script_root}{path}.{fmt.extension}") for fmt in PAGE_FORMATS],
+        jsonld=json.loads(serialize_graph(graph, GRAPH_FORMATS["json-ld"])),
+        sparql=url_for("sparql.endpoint", query=f"DESCRIBE <{iri}>"),
+        show=shower(labeller, zone),
+    )
+
+
+def time_zone(iri: URIRef) -> str | None:
+    """Return the IANA zone of the meeting a resource belongs to, if it has one."""
+    result = site().store.query(ZONE_QUERY.format(me=sparql_iri(iri)))
+    return str(result.rows[0][0]) if result.rows else None
+
+
+def shower(labeller: Labeller, zone: str | None) -> Any:
+    """Return the function templates call to show a term (dates in the venue's time)."""
+
+    def show(node: Node) -> str:
+        if isinstance(node, Literal) and node.datatype is not None:
+            return local_datetime(node, zone)
+        return labeller.label(node)
+
+    return show
+
+
+def group_links(pairs: Any, labeller: Labeller) -> list[tuple[URIRef, list[Node]]]:
+    """Group (property, value) pairs by property, both sorted by label."""
+    groups: dict[URIRef, list[Node]] = defaultdict(list)
+    pairs = list(pairs)
+    labeller.prefetch(p for p, _ in pairs)
+    for predicate, value in pairs:
+        groups[predicate].append(value)
+    return [
+        (predicate, sorted(groups[predicate], key=labeller.label))
+        for predicate in sorted(groups, key=labeller.label)
+    ]
+
+
+def _nodes(graph: Graph, sections: list[Section]) -> set[Node]:
+    nodes: set[Node] = set()
+    for triple in graph:
+        nodes.update(triple)
+    for section in sections:
+        nodes.update(cell for row in section.rows for cell in row if cell is not None)
+    return nodes
+
+
+def not_found(iri: URIRef, fmt: Format) -> Response:
+    """Answer 404 in the negotiated format, saying which IRI is unknown."""
+    # The IRI comes from the request path: keep it from ending a comment or a line.
+    shown = str(iri).translate({ord("\n"): " ", ord("\r"): " "}).replace("--", "-%2D")
+    message = f"{shown} is not described by this dataset"
+    if fmt is HTML:
+        body = render_template("error.html", status=404, message=message)
+    elif fmt.name in ("turtle", "nt"):
+        body = f"# {message}\n"
+    elif fmt.name == "json-ld":
+        body = json.dumps({"@id": str(iri), "@graph": [], "error": message})
+    else:
+        body = f'<?xml version="1.0"?>\n<!-- {message} -->\n<rdf:RDF xmlns:rdf="{RDF}"/>\n'
+    return Response(body, status=404, mimetype=fmt.media_type)
