@@ -29,10 +29,13 @@ QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
+@blueprint.route("/sparql/", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Answer a query by GET, form POST or direct POST; without one, describe the service."""
     query, params = read_query()
     if query is None:
+        if request.method == "POST":
+            raise RequestError("no query: send it as the query parameter or as the request body")
         return describe_service()
     parsed = parse_query(query)
     graphs = site().store.graphs()
