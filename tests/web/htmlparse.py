@@ -15,17 +15,17 @@ class Element:
     tag: str
     attrs: dict[str, str]
     children: list[Element] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)
+    content: list[Element | str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        """Return the element's text content, whitespace collapsed."""
+        """Return the element's text content in document order, whitespace collapsed."""
         return " ".join("".join(self._texts()).split())
 
     def _texts(self) -> list[str]:
-        out = list(self.parts)
-        for child in self.children:
-            out.extend(child._texts())
+        out: list[str] = []
+        for node in self.content:
+            out.extend([node] if isinstance(node, str) else node._texts())
         return out
 
     def iter(self, tag: str | None = None) -> list[Element]:
@@ -53,6 +53,7 @@ class _Builder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = Element(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(element)
+        self.stack[-1].content.append(element)
         if tag not in VOID:
             self.stack.append(element)
 
@@ -63,7 +64,7 @@ class _Builder(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
-        self.stack[-1].parts.append(data)
+        self.stack[-1].content.append(data)
 
 
 def parse_html(text: str) -> Element:

@@ -114,6 +114,7 @@ def _rdflib() -> Store:
     with warnings.catch_warnings():  # rdflib 7.6 warns about its own Dataset internals
         warnings.simplefilter("ignore", DeprecationWarning)
         store._dataset.graph(URIRef(DATA0))
+    store._refresh_graphs()
     return store
 
 

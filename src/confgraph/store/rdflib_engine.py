@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,22 @@ class RdflibStore:
     def __init__(self, dataset: Dataset) -> None:
         self._dataset = dataset
         self._dataset.default_union = True
+        self._refresh_graphs()
+
+    def _refresh_graphs(self) -> None:
+        # Lookups go graph by graph: the Dataset's own union lookup warns (rdflib 7.6)
+        # about its deprecated default_context, which filterwarnings=error turns fatal.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._graphs = list(self._dataset.graphs())
+
+    def _triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[Triple]:
+        for graph in self._graphs:
+            yield from graph.triples(pattern)
+
+    def _objects(self, subject: URIRef, predicate: URIRef) -> Iterator[Any]:
+        for _, _, value in self._triples((subject, predicate, None)):
+            yield value
 
     @classmethod
     def from_file(cls, source: str | Path) -> RdflibStore:
@@ -65,10 +81,10 @@ class RdflibStore:
     def describe(self, iri: URIRef) -> Graph:
         """Return outgoing and incoming triples of iri with their blank-node closure."""
         graph = Graph()
-        for triple in self._dataset.triples((iri, None, None)):
+        for triple in self._triples((iri, None, None)):
             graph.add(triple)
             self._add_bnode_closure(graph, triple[2])
-        for triple in self._dataset.triples((None, None, iri)):
+        for triple in self._triples((None, None, iri)):
             graph.add(triple)
         return graph
 
@@ -79,7 +95,7 @@ class RdflibStore:
             if not isinstance(current, BNode) or current in seen:
                 continue
             seen.add(current)
-            for triple in self._dataset.triples((current, None, None)):
+            for triple in self._triples((current, None, None)):
                 graph.add(triple)
                 pending.append(triple[2])
 
@@ -88,7 +104,7 @@ class RdflibStore:
         return any(
             True
             for _ in itertools.chain(
-                self._dataset.triples((iri, None, None)), self._dataset.triples((None, None, iri))
+                self._triples((iri, None, None)), self._triples((None, None, iri))
             )
         )
 
@@ -96,7 +112,7 @@ class RdflibStore:
         """Return the IRIs of the named graphs."""
         return frozenset(
             g.identifier
-            for g in self._dataset.graphs()
+            for g in self._graphs
             if isinstance(g.identifier, URIRef) and g.identifier != _DEFAULT_GRAPH
         )
 
@@ -107,7 +123,7 @@ class RdflibStore:
             values = [
                 o
                 for p in LABEL_PROPERTIES
-                for o in self._dataset.objects(iri, p)
+                for o in self._objects(iri, p)
                 if isinstance(o, Literal)
             ]
             if values:
@@ -116,7 +132,7 @@ class RdflibStore:
 
     def close(self) -> None:
         """Drop the dataset."""
-        self._dataset = Dataset()
+        self._dataset, self._graphs = Dataset(), []
 
 
 def _dataset_clause(dataset: DatasetSpec) -> list[CompValue]:

@@ -87,7 +87,8 @@ class Site:
             return None
         path = self.addresses.local_path(str(node))
         if path is None:
-            return str(node) if node.startswith(("http://", "https://")) else None
+            text = str(node)  # URIRef.startswith does not take a tuple
+            return text if text.startswith(("http://", "https://")) else None
         return request.script_root + path
 
 

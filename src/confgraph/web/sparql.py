@@ -28,8 +28,8 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 
 
-@blueprint.route("/sparql", methods=["GET", "POST"])
-@blueprint.route("/sparql/", methods=["GET", "POST"])
+@blueprint.route("/sparql/", methods=["GET", "POST"])  # the W3C manifest's address
+@blueprint.route("/sparql", methods=["GET", "POST"])  # registered first: url_for builds this
 def endpoint() -> Response:
     """Answer a query by GET, form POST or direct POST; without one, describe the service."""
     query, params = read_query()
