@@ -86,3 +86,10 @@ def validate(data_dir: Path, base: str) -> None:
     click.echo(built.validation.text())
     if not built.validation.conforms:
         sys.exit(3)
+
+
+# The server and the query client live with the web layer (issue 3).
+from confgraph.web.commands import query, serve  # noqa: E402
+
+main.add_command(serve)
+main.add_command(query)
