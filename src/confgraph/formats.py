@@ -47,10 +47,23 @@ RESULT_FORMATS: dict[str, Format] = {
 GRAPH_FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("turtle", "text/turtle", "ttl", "Turtle", ("application/x-turtle",)),
+        # Turtle is N3 too: clients asking for N3 (SPARQLWrapper's N3) can read it.
+        Format(
+            "turtle",
+            "text/turtle",
+            "ttl",
+            "Turtle",
+            ("application/x-turtle", "application/turtle", "n3", "text/n3", "text/rdf+n3"),
+        ),
         Format("nt", "application/n-triples", "nt", "N-Triples", ("text/plain",)),
-        Format("json-ld", "application/ld+json", "jsonld", "JSON-LD", ("application/json",)),
-        Format("xml", "application/rdf+xml", "rdf", "RDF/XML", ("application/xml",)),
+        Format(
+            "json-ld",
+            "application/ld+json",
+            "jsonld",
+            "JSON-LD",
+            ("application/json", "application/x-json+ld"),
+        ),
+        Format("xml", "application/rdf+xml", "rdf", "RDF/XML", ("application/xml", "rdf+xml")),
     )
 }
 
@@ -73,18 +86,22 @@ def find_format(formats: Iterable[Format], key: str) -> Format | None:
 
 
 def negotiate(
-    accept: MIMEAccept, formats: Sequence[Format], requested: str | None = None
+    accept: MIMEAccept, formats: Sequence[Format], requested: str | Sequence[str] | None = None
 ) -> Format:
-    """Choose a format by an explicit name, else by Accept with q-values; raise 406 if none."""
-    if requested:
-        fmt = find_format(formats, requested)
-        if fmt is None:
-            raise NotAcceptable(f"unknown format {requested!r}; offered: {_offer(formats)}")
-        return fmt
+    """Choose by the first known format= value, else by Accept with q-values; 406 if none."""
+    values = [requested] if isinstance(requested, str) else list(requested or ())
+    # Some clients repeat format= with aliases and comma-separated lists (SPARQLWrapper).
+    keys = [key for value in values for key in value.split(",") if key.strip()]
+    for key in keys:
+        fmt = find_format(formats, key)
+        if fmt is not None:
+            return fmt
+    if keys:
+        raise NotAcceptable(f"unknown format {keys[0]!r}; offered: {_offer(formats)}")
     if not accept:
         return formats[0]
-    by_type = {mt: fmt for fmt in reversed(formats) for mt in fmt.media_types}
-    best = accept.best_match([mt for fmt in formats for mt in fmt.media_types])
+    by_type = {mt: fmt for fmt in reversed(formats) for mt in fmt.media_types if "/" in mt}
+    best = accept.best_match([mt for fmt in formats for mt in fmt.media_types if "/" in mt])
     if best is None:
         raise NotAcceptable(
             f"no offered format meets Accept: {accept.to_header()}; offered: {_offer(formats)}"

@@ -121,10 +121,7 @@ class RdflibStore:
         found: dict[URIRef, list[Literal]] = {}
         for iri in set(iris):
             values = [
-                o
-                for p in LABEL_PROPERTIES
-                for o in self._objects(iri, p)
-                if isinstance(o, Literal)
+                o for p in LABEL_PROPERTIES for o in self._objects(iri, p) if isinstance(o, Literal)
             ]
             if values:
                 found[iri] = values

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ def serve(**options: Any) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
     click.echo(f"serving {settings.release} at http://{settings.host}:{settings.port}/", err=True)
+    # A plain SIGTERM (service managers, test harnesses) still stops the query workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
     finally:

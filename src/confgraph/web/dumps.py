@@ -48,7 +48,7 @@ def dump(name: str) -> Response:
 @blueprint.get("/.well-known/void")
 def well_known_void() -> Response:
     """Serve the VoID/DCAT/PROV description (a format= or Accept chooses the syntax)."""
-    fmt = negotiate(request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.get("format"))
+    fmt = negotiate(request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.getlist("format"))
     return describe_dataset(fmt)
 
 
@@ -58,7 +58,9 @@ def dataset(extension: str | None = None) -> Response:
     """Serve the description at the dataset's IRI, negotiated or chosen by extension."""
     fmt: Format | None
     if extension is None:
-        fmt = negotiate(request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.get("format"))
+        fmt = negotiate(
+            request.accept_mimetypes, DESCRIPTION_FORMATS, request.args.getlist("format")
+        )
     else:
         fmt = find_format(DESCRIPTION_FORMATS, extension)
         if fmt is None:

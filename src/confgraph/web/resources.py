@@ -40,7 +40,7 @@ def dereference(path: str) -> Response:
     store, addresses = site().store, site().addresses
     iri = addresses.iri(path)
     if store.exists(iri):
-        fmt = negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.get("format"))
+        fmt = negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.getlist("format"))
         response = redirect(f"{request.script_root}{path}.{fmt.extension}", code=303)
         response.vary.add("Accept")
         return response

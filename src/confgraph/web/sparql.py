@@ -44,7 +44,7 @@ def endpoint() -> Response:
     if dataset is not None:
         check_graphs(dataset, graphs, "default-graph-uri/named-graph-uri")
     table = GRAPH_FORMATS if parsed.form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
-    fmt = negotiate(request.accept_mimetypes, [*table.values(), HTML], params.get("format"))
+    fmt = negotiate(request.accept_mimetypes, [*table.values(), HTML], params.getlist("format"))
     result = site().store.query(
         query, dataset, row_limit=site().settings.row_limit, base=request.base_url
     )
@@ -108,7 +108,7 @@ def respond(result: QueryResult, fmt: Format) -> Response:
 def describe_service() -> Response:
     """Return the service description to machines and the query page to browsers."""
     formats = [HTML, *GRAPH_FORMATS.values()]
-    fmt = negotiate(request.accept_mimetypes, formats, request.args.get("format"))
+    fmt = negotiate(request.accept_mimetypes, formats, request.args.getlist("format"))
     if fmt is HTML:
         return query_page(None, None)
     sizes = site().graph_sizes()

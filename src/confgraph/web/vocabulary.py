@@ -52,7 +52,7 @@ def serve_vocabulary(graph: Graph, kind: str, extension: str | None) -> Response
     """Negotiate (or take the extension's) format and serve the graph in it."""
     fmt: Format | None
     if extension is None:
-        fmt = negotiate(request.accept_mimetypes, FORMATS, request.args.get("format"))
+        fmt = negotiate(request.accept_mimetypes, FORMATS, request.args.getlist("format"))
     else:
         fmt = find_format(FORMATS, extension)
     if fmt is None:
