@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +60,54 @@ def app(settings: Settings, store: Store, release: Release) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """Return a test client of the application."""
     return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(release_dir: Path) -> Iterator[str]:
+    """Start `confgraph serve` on a free loopback port; yield its root URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from confgraph.cli import main; main()",
+            "serve",
+            "--release",
+            str(release_dir),
+            "--port",
+            str(port),
+            "--query-workers",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    root = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(root, process)
+        yield root
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+        process.stderr.close() if process.stderr else None
+    assert process.returncode == 0, stderr.decode()
+
+
+def _wait_for(root: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(root + "/sparql?query=ASK%7B%7D", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
