@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -12,7 +13,13 @@ import click
 
 from confgraph.errors import ConfgraphError
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
-from confgraph.settings import Settings, settings_from_options, settings_options
+from confgraph.settings import (
+    ENV_PREFIX,
+    Settings,
+    iter_settings,
+    settings_from_options,
+    settings_options,
+)
 from confgraph.store.base import QueryResult, Store
 from confgraph.store.registry import open_store
 from confgraph.store.release import Release
@@ -136,3 +143,14 @@ def query_endpoint(url: str, sparql: str, output: str) -> str:
     header = data["head"]["vars"]
     rows = [[b.get(v, {}).get("value", "") for v in header] for b in data["results"]["bindings"]]
     return _table(header, rows)
+
+
+def app_from_environment() -> Any:
+    """Build the app from CONFGRAPH_* variables, for `waitress-serve --call` or gunicorn."""
+    changes: dict[str, Any] = {}
+    for name, default, _ in iter_settings():
+        value = os.environ.get(ENV_PREFIX + name.upper())
+        if value is not None:
+            changes[name] = type(default)(value)
+    app, _ = build_app(Settings().replace(**changes))
+    return app
