@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pyparsing import ParseException
@@ -35,8 +36,13 @@ class ParsedQuery:
     variables_in_order: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=512)
 def parse_query(sparql: str) -> ParsedQuery:
-    """Parse a query; an update is refused, a syntax error carries the parser's message."""
+    """Parse a query; an update is refused, a syntax error carries the parser's message.
+
+    Cached: pages repeat the same queries. Whoever changes the tree must parse afresh
+    with parse_query.__wrapped__.
+    """
     try:
         tree = parseQuery(sparql)
     except ParseException as error:

@@ -68,7 +68,7 @@ class RdflibStore:
         base: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
-        parsed = parse_query(sparql)
+        parsed = parse_query.__wrapped__(sparql)  # translateQuery rewrites the tree
         query = translateQuery(parsed.tree, base=base)
         if dataset is not None:
             query.algebra["datasetClause"] = _dataset_clause(dataset)
