@@ -3,15 +3,24 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests use: rapper (an independent RDF parser).
-APT_PACKAGES := raptor2-utils
+# Debian packages the tests use: rapper (an independent RDF parser), Chromium and
+# its WebDriver (browser tests), curl (the README's curl examples).
+APT_PACKAGES := raptor2-utils chromium chromium-driver curl
+# A release is rebuilt when any input of it changed.
+INPUTS := $(shell find data ontology shapes -type f 2>/dev/null)
 
-.PHONY: run build test install system-deps lint clean
+.PHONY: run build serve test install system-deps lint clean
 
 run: build
+	$(BIN)/confgraph serve
 
-build: install
+build: build/current/release.json
+
+build/current/release.json: $(VENV)/.installed $(INPUTS)
 	$(BIN)/confgraph build
+
+serve: build
+	$(BIN)/confgraph serve
 
 install: $(VENV)/.installed
 

@@ -79,3 +79,9 @@ def test_base_option_changes_the_minted_iris(
     assert runner.invoke(main, args).exit_code == 0
     text = (tmp_path / "current" / "confgraph.ttl").read_text()
     assert "<https://data.example.org/conf/id/meeting/mini>" in text
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"`confgraph {name}" in readme, name

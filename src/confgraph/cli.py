@@ -12,6 +12,7 @@ from confgraph import __version__
 from confgraph.errors import ConfgraphError
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, run_build
+from confgraph.web.commands import query, serve
 
 DATA_OPTION = click.option(
     "--data",
@@ -87,9 +88,6 @@ def validate(data_dir: Path, base: str) -> None:
     if not built.validation.conforms:
         sys.exit(3)
 
-
-# The server and the query client live with the web layer (issue 3).
-from confgraph.web.commands import query, serve  # noqa: E402
 
 main.add_command(serve)
 main.add_command(query)

@@ -1,4 +1,4 @@
-"""docs/web.md stays true: every setting and route is in it, and its examples run."""
+"""The README stays true: every setting and route is in it, and its examples run."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Flask
 
 from confgraph.settings import iter_settings, option_name
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "web.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 LOCAL = "http://127.0.0.1:5000"
 
 
