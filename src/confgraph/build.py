@@ -84,8 +84,8 @@ class ProgrammeWriter:
         for person in self.programme.people.values():
             self.agents.person(person, self.key)
         self._groups()
-        self._listings(self.programme.statements, self._statement, "statement")
-        self._listings(self.programme.inputs, self._input, "input")
+        self._listings(self.programme.statements, self._statement)
+        self._listings(self.programme.inputs, self._input)
         for ref, names in sorted(self.programme.aliases.items()):
             self.agents.add_aliases(ref, names)
 
@@ -218,7 +218,7 @@ class ProgrammeWriter:
             self.graph.add((subject, SKOS.prefLabel, en(label)))
             self.graph.add((subject, RDFS.label, en(label)))
 
-    def _listings(self, entries, write, kind: str) -> None:
+    def _listings(self, entries, write) -> None:
         seen: Counter[str] = Counter()
         for entry in entries:
             slug = entry.key or self._slug(entry)

@@ -50,7 +50,7 @@ def describe_release(dataset: Dataset, data: Graph, iris: Iris, build: BuildInfo
     subject = iris.dataset()
     _header(graph, subject, iris, build)
     _statistics(graph, subject, data)
-    _subsets(graph, subject, dataset, iris)
+    _subsets(graph, subject, dataset)
     for info in build.dumps:
         _distribution(graph, subject, iris, info)
     _provenance(graph, subject, iris, build)
@@ -103,7 +103,7 @@ def _statistics(graph: Graph, subject: URIRef, data: Graph) -> None:
         graph.add((node, VOID.triples, _count(count)))
 
 
-def _subsets(graph: Graph, subject: URIRef, dataset: Dataset, iris: Iris) -> None:
+def _subsets(graph: Graph, subject: URIRef, dataset: Dataset) -> None:
     for named in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if len(named) == 0 or named.identifier == ONTOLOGY_IRI:
             continue

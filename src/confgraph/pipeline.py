@@ -13,7 +13,13 @@ from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
 from confgraph.model import Catalogue
-from confgraph.release import build_time, data_graph, source_infos, write_release
+from confgraph.release import (
+    ReleaseContent,
+    build_time,
+    data_graph,
+    source_infos,
+    write_release,
+)
 from confgraph.validate import SHAPES_DIR, ValidationResult, load_shapes, validate_graph
 
 Progress = Callable[[str], None]
@@ -56,4 +62,5 @@ def run_build(data_dir: Path, out_dir: Path, iris: Iris, progress: Progress = _q
         raise ValidationFailed(built.validation.text())
     progress(f"writing the release under {out_dir}")
     sources = source_infos(built.catalogue.sources, data_dir)
-    return write_release(built.dataset, built.shapes, iris, sources, out_dir, started)
+    content = ReleaseContent(built.dataset, built.shapes, iris, sources, started)
+    return write_release(content, out_dir)

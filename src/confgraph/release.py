@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -53,14 +53,18 @@ def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ..
     return tuple(infos)
 
 
-def write_release(
-    dataset: Dataset,
-    shapes: Graph,
-    iris: Iris,
-    sources: tuple[FileInfo, ...],
-    out_dir: Path,
-    started: dt.datetime,
-) -> Path:
+@dataclass(frozen=True)
+class ReleaseContent:
+    """What a release is written from."""
+
+    dataset: Dataset
+    shapes: Graph
+    iris: Iris
+    sources: tuple[FileInfo, ...]
+    started: dt.datetime
+
+
+def write_release(content: ReleaseContent, out_dir: Path) -> Path:
     """Stage a complete release beside the published one, then point `current` at it."""
     releases = out_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -68,7 +72,7 @@ def write_release(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        release_id = _write_files(dataset, shapes, iris, sources, staging, started)
+        release_id = _write_files(content, staging)
         final = releases / release_id
         if final.exists():
             shutil.rmtree(final)
@@ -88,14 +92,8 @@ def _prune(releases: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_files(
-    dataset: Dataset,
-    shapes: Graph,
-    iris: Iris,
-    sources: tuple[FileInfo, ...],
-    staging: Path,
-    started: dt.datetime,
-) -> str:
+def _write_files(content: ReleaseContent, staging: Path) -> str:
+    dataset, iris = content.dataset, content.iris
     data = data_graph(dataset)
     dumps = []
     for dump in DUMP_FORMATS:
@@ -105,10 +103,10 @@ def _write_files(
             FileInfo(dump.name, dump.media_type, path.stat().st_size, sha256_file(path), dump.title)
         )
     (staging / "ontology.ttl").write_text(turtle_text(dataset.graph(ONTOLOGY_IRI)), "utf-8")
-    (staging / "shapes.ttl").write_text(turtle_text(shapes), "utf-8")
+    (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
     ended = build_time()
     release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
-    build = BuildInfo(release_id, started, ended, sources, tuple(dumps))
+    build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps))
     description = describe_release(dataset, data, iris, build)
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
     _write_manifest(staging, iris, build)
