@@ -103,3 +103,15 @@ def test_build_is_deterministic_in_content() -> None:
     first = build_dataset(load_catalogue(GOLDEN), IRIS)
     second = build_dataset(load_catalogue(GOLDEN), IRIS)
     assert set(first.quads()) == set(second.quads())
+
+
+def test_statements_keep_the_order_the_source_lists_them(vienna: Graph) -> None:
+    ordered = sorted(
+        (int(vienna.value(s, SCHEMA.position)), str(vienna.value(s, CG.listedAs)))
+        for s in vienna.subjects(RDF.type, CG.Statement)
+    )
+    listed = [text for _, text in ordered]
+    assert listed[:2] == ["Afghanistan (panel 1)", "Belarus (panel 1)"]
+    assert listed.index("Zambia") == 27
+    assert listed[28] == "ACT Alliance"
+    assert len(listed) == 52

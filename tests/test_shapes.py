@@ -134,16 +134,16 @@ ex:ada-panelist a cg:Role, conf:RoleDuringEvent ;
 ex:chair a cg:RoleType, skos:Concept ; skos:prefLabel "chair"@en ; rdfs:label "chair"@en .
 
 ex:member-states a cg:ListingGroup, skos:Concept ;
-    skos:prefLabel "Member States"@en ; rdfs:label "Member States"@en .
+    skos:prefLabel "Member States"@en ; rdfs:label "Member States"@en ; schema:position 1 .
 ex:statement a cg:Statement ;
     rdfs:label "Statement by Austria on behalf of IOM at Panel 1: Smuggling"@en ;
     cg:atMeeting ex:meeting ; cg:deliveredBy ex:aut ; cg:deliveredAt ex:panel ;
     cg:onBehalfOf ex:iom ; cg:listedUnder ex:member-states ; cg:listedAs "Austria (panel 1)" ;
-    dcterms:language iso639:en .
+    dcterms:language iso639:en ; schema:position 1 .
 ex:input a cg:WrittenInput, schema:CreativeWork ;
     schema:name "Written input by IOM"@en ; rdfs:label "Written input by IOM"@en ;
     cg:atMeeting ex:meeting ; cg:submittedBy ex:iom, ex:aut ;
-    cg:listedUnder ex:member-states ; cg:listedAs "IOM" .
+    cg:listedUnder ex:member-states ; cg:listedAs "IOM" ; schema:position 1 .
 """
 
 NODE_SHAPES = {
@@ -208,6 +208,12 @@ def at(time: str) -> str:
 
 ELSEWHERE = replace("ex:statement", "cg:atMeeting", "ex:other")
 VIOLATIONS = [
+    case(
+        "statement-position-zero",
+        "Statement-position",
+        replace("ex:statement", "schema:position", "0"),
+    ),
+    case("input-without-position", "WrittenInput-position", drop("ex:input", "schema:position")),
     case("meeting-without-end", "Meeting-endDate", drop("ex:meeting", "schema:endDate")),
     case(
         "meeting-start-without-offset",

@@ -211,8 +211,9 @@ class ProgrammeWriter:
             add((subject, CG.listedAs, Literal(listed_as)))
 
     def _groups(self) -> None:
-        for key, label in self.programme.groups.items():
+        for position, (key, label) in enumerate(self.programme.groups.items(), start=1):
             subject = self.iris.group(key)
+            self.graph.add((subject, SCHEMA.position, Literal(position)))
             for cls in (CG.ListingGroup, SKOS.Concept):
                 self.graph.add((subject, RDF.type, cls))
             self.graph.add((subject, SKOS.prefLabel, en(label)))
@@ -220,10 +221,11 @@ class ProgrammeWriter:
 
     def _listings(self, entries, write) -> None:
         seen: Counter[str] = Counter()
-        for entry in entries:
+        for position, entry in enumerate(entries, start=1):
             slug = entry.key or self._slug(entry)
             seen[slug] += 1
-            write(entry, slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+            subject = write(entry, slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+            self.graph.add((subject, SCHEMA.position, Literal(position)))
 
     def _slug(self, entry: Statement | WrittenInput) -> str:
         if isinstance(entry, WrittenInput):
@@ -248,7 +250,7 @@ class ProgrammeWriter:
         self.graph.add((subject, CG.listedUnder, self.iris.group(entry.group)))
         self.graph.add((subject, CG.listedAs, Literal(entry.listed_as)))
 
-    def _statement(self, statement: Statement, slug: str) -> None:
+    def _statement(self, statement: Statement, slug: str) -> URIRef:
         subject = self.iris.statement(self.key, slug)
         label = f"Statement by {self._names(statement.speakers)}"
         if statement.on_behalf_of:
@@ -264,8 +266,9 @@ class ProgrammeWriter:
             self.graph.add((subject, CG.onBehalfOf, self.agents.iri(statement.on_behalf_of)))
         if statement.language:
             self.graph.add((subject, DCTERMS.language, ISO639[statement.language]))
+        return subject
 
-    def _input(self, written: WrittenInput, slug: str) -> None:
+    def _input(self, written: WrittenInput, slug: str) -> URIRef:
         subject = self.iris.written_input(self.key, slug)
         label = f"Written input by {self._names(written.authors)}"
         classes = (CG.WrittenInput, PROV.Entity, SCHEMA.CreativeWork)
@@ -273,6 +276,7 @@ class ProgrammeWriter:
         self.graph.add((subject, SCHEMA.name, en(label)))
         for ref in written.authors:
             self.graph.add((subject, CG.submittedBy, self.agents.iri(ref)))
+        return subject
 
 
 def _first_start(items: tuple[Item, ...]) -> dt.datetime:

@@ -44,14 +44,15 @@ ROLES = (
 )
 FLOOR = (
     PREFIXES
-    + """SELECT ?entry ?meeting ?group ?listed ?agent ?item ?written ?position WHERE {
+    + """SELECT ?entry ?meeting ?group ?listed ?agent ?item ?written ?position ?order WHERE {
   { ?entry a cg:Statement . OPTIONAL { ?entry cg:deliveredBy ?agent } BIND(false AS ?written) }
   UNION
   { ?entry a cg:WrittenInput . OPTIONAL { ?entry cg:submittedBy ?agent } BIND(true AS ?written) }
   ?entry cg:atMeeting ?meeting ; cg:listedUnder ?group ; cg:listedAs ?listed .
   OPTIONAL { ?entry cg:deliveredAt ?item }
   OPTIONAL { ?group schema:position ?position }
-} ORDER BY ?written ?position ?group ?listed"""
+  OPTIONAL { ?entry schema:position ?order }
+} ORDER BY ?written ?position ?group ?order ?listed"""
 )
 
 
@@ -132,7 +133,7 @@ def _role_rank(kind: Node) -> int:
 
 def _add_floor(store: Store, meetings: dict[Node, Meeting], items: dict[Node, Item]) -> None:
     groups: dict[Node, dict[Node, dict[Node, Entry]]] = defaultdict(dict)
-    for entry, meeting, group, listed, agent, item, _written, _pos in store.query(FLOOR).rows:
+    for entry, meeting, group, listed, agent, item, *_ in store.query(FLOOR).rows:
         if meeting not in meetings:
             continue
         entries = groups[meeting].setdefault(group, {})
