@@ -10,9 +10,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from flask.testing import FlaskClient
 from htmlparse import parse_html
+from loopback import listener
 from rdflib import URIRef
 from rdfparse import parse_rdf
-from webfixture import GRAPH, ID, M
+from webfixture import GRAPH, ID, ONTOLOGY, M
 
 SELECT = (
     "PREFIX cg: <https://w3id.org/confgraph/ontology#> "
@@ -162,9 +163,26 @@ def test_graph_parameters_outside_the_dataset_are_refused(client: FlaskClient) -
     assert inside.get_json()["boolean"] is True
 
 
-def test_from_inside_the_dataset_is_allowed(client: FlaskClient) -> None:
+def test_from_inside_the_dataset_is_allowed_and_makes_the_dataset(client: FlaskClient) -> None:
     query = f"ASK FROM <{GRAPH}> {{ <{M}> ?p ?o }}"
     assert get(client, query, SPARQL_JSON).get_json()["boolean"] is True
+    only_ontology = f"ASK FROM <{ONTOLOGY}> {{ <{M}> ?p ?o }}"
+    assert get(client, only_ontology, SPARQL_JSON).get_json()["boolean"] is False
+    named_only = f"ASK FROM NAMED <{GRAPH}> {{ <{M}> ?p ?o }}"
+    assert get(client, named_only, SPARQL_JSON).get_json()["boolean"] is False
+
+
+def test_service_hidden_behind_an_escape_is_never_called(client: FlaskClient) -> None:
+    with listener() as found:
+        query = (
+            f'SELECT * WHERE {{ OPTIONAL {{ ?s ?p "\\u005c" }} '
+            f'SERVICE <{found.url}> {{ ?s ?p ?o }} }} #" }} }}'
+        )
+        response = get(client, query, SPARQL_JSON)
+        escaped = get(client, f"ASK {{ \\u0053ERVICE <{found.url}> {{ ?s ?p ?o }} }}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert escaped.status_code == 400 and "SERVICE" in escaped.get_data(as_text=True)
+    assert found.connections == []
 
 
 def test_row_limit_is_a_clear_400(client: FlaskClient) -> None:

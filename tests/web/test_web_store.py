@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import ast
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from loopback import listener
 from rdflib import Literal, URIRef
-from webfixture import GRAPH, ID, M
+from webfixture import GRAPH, ID, ONTOLOGY, M
 
-from confgraph.errors import QueryRefused, QuerySyntaxError, QueryTimeout, ResultTooLarge
+from confgraph.errors import (
+    ConfgraphError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    ResultTooLarge,
+)
 from confgraph.store.base import DatasetSpec, Store
 from confgraph.store.registry import ENGINES, open_store
 from confgraph.store.release import Release
@@ -63,6 +73,73 @@ def test_protocol_dataset_replaces_the_union(any_store: Store) -> None:
     named = DatasetSpec(named=(URIRef(GRAPH),))
     assert any_store.query(f"ASK {{ GRAPH <{GRAPH}> {{ <{M}> ?p ?o }} }}", named).boolean is True
     assert any_store.query(f"ASK {{ <{M}> ?p ?o }}", named).boolean is False
+
+
+def count(store: Store, query: str) -> int:
+    return int(store.query(query).rows[0][0])
+
+
+def test_from_in_the_query_text_makes_the_dataset(any_store: Store) -> None:
+    in_ontology = count(
+        any_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}"
+    )
+    everything = count(any_store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert 0 < in_ontology < everything
+    assert (
+        count(any_store, f"SELECT (COUNT(*) AS ?n) FROM <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}")
+        == in_ontology
+    )
+    assert any_store.query(f"ASK FROM <{ONTOLOGY}> {{ <{M}> ?p ?o }}").boolean is False
+    assert any_store.query(f"ASK FROM <{GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}").boolean is False
+
+
+def test_from_named_alone_leaves_the_default_graph_empty(any_store: Store) -> None:
+    assert any_store.query(f"ASK FROM NAMED <{GRAPH}> {{ ?s ?p ?o }}").boolean is False
+    named = f"SELECT DISTINCT ?g FROM NAMED <{GRAPH}> WHERE {{ GRAPH ?g {{ <{M}> ?p ?o }} }}"
+    assert any_store.query(named).rows == ((URIRef(GRAPH),),)
+
+
+def test_select_star_order_ignores_comments_and_strings(any_store: Store) -> None:
+    result = any_store.query(
+        '# ?code first in a comment\nSELECT * WHERE { ?country ?p ?code FILTER(?p != "?p") }'
+        " LIMIT 1"
+    )
+    assert result.variables == ("country", "p", "code")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/\\u0073parql> { ?s ?p ?o } }",
+    ],
+)
+def test_every_store_refuses_service(any_store: Store, query: str) -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        any_store.query(query)
+
+
+def test_every_store_refuses_from_outside_the_dataset(any_store: Store) -> None:
+    with pytest.raises(QueryRefused, match="outside this dataset"):
+        any_store.query("ASK FROM <http://example.org/other> { ?s ?p ?o }")
+    with pytest.raises(QueryRefused, match="default-graph-uri"):
+        any_store.query("ASK {}", DatasetSpec(default=(URIRef("http://example.org/other"),)))
+
+
+def test_invalid_iris_are_simply_absent(any_store: Store) -> None:
+    for text in ("<script>", "foo bar", 'x.ttl"', "{a|b}"):
+        iri = URIRef(ID + "/" + text)
+        assert any_store.exists(iri) is False
+        assert len(any_store.describe(iri)) == 0
+        assert any_store.labels([iri, URIRef(ID + "/country/bra")]).keys() == {
+            URIRef(ID + "/country/bra")
+        }
+
+
+def test_lookup_answers_like_query(any_store: Store) -> None:
+    query = f"SELECT ?p WHERE {{ <{M}> ?p ?o }} ORDER BY ?p"
+    assert any_store.lookup(query) == any_store.query(query)
 
 
 def test_relative_iris_resolve_against_the_base(any_store: Store) -> None:
@@ -148,3 +225,161 @@ def test_loading_the_web_layer_loads_no_pipeline_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+HIDDEN_SERVICE = (
+    'SELECT * WHERE {{ OPTIONAL {{ ?s ?p "\\u005c" }} SERVICE <{url}> {{ ?s ?p ?o }} }} #" }} }}'
+)
+
+
+def test_service_hidden_behind_an_escape_reaches_no_listener(any_store: Store) -> None:
+    with listener() as found:
+        result = any_store.query(HIDDEN_SERVICE.format(url=found.url))
+    assert result.form == "SELECT"
+    assert found.connections == []
+
+
+CUT_AND_CALL = """
+import sys, pyoxigraph as ox
+from confgraph.store import sandbox
+if sys.argv[1] == "namespace":
+    if not sandbox.leave_network():
+        print("unavailable"); sys.exit()
+else:
+    sandbox.forbid_new_descriptors()
+try:
+    list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }" % sys.argv[2]))
+except OSError as error:
+    print("refused:", error)
+"""
+
+
+@pytest.mark.parametrize("cut", ["namespace", "descriptors"])
+def test_a_worker_without_network_cannot_call_a_service(cut: str) -> None:
+    with listener() as found:
+        out = subprocess.run(
+            [sys.executable, "-c", CUT_AND_CALL, cut, found.url],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    if out.stdout.strip() == "unavailable":
+        pytest.skip("no network namespaces here")
+    assert out.stdout.startswith("refused:"), out
+    assert found.connections == []
+
+
+def test_lookups_do_not_wait_for_busy_workers(release: Release) -> None:
+    store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=3.0)
+    try:
+        assert store.query("ASK {}").boolean is True
+        stopped: list[Exception] = []
+
+        def run_slow() -> None:
+            try:
+                store.query(SLOW)
+            except QueryTimeout as error:
+                stopped.append(error)
+
+        busy = threading.Thread(target=run_slow)
+        busy.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert store.lookup(f"ASK {{ <{M}> ?p ?o }}").boolean is True
+        assert time.monotonic() - started < 1
+        busy.join()
+        assert len(stopped) == 1
+    finally:
+        store.close()
+
+
+def _worker_pids(store: SandboxedStore) -> list[int]:
+    return [w.process.pid for w in store._all if w.process.pid is not None]
+
+
+def test_a_crashed_worker_is_a_clear_error_and_replaced(release: Release) -> None:
+    store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=10)
+    try:
+        assert store.query("ASK {}").boolean is True
+        (pid,) = _worker_pids(store)
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        with pytest.raises(ConfgraphError, match="worker stopped"):
+            store.query("ASK {}")
+        assert store.query("ASK {}").boolean is True
+    finally:
+        store.close()
+
+
+def test_a_failed_replacement_does_not_shrink_the_pool(
+    release: Release, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=1.0)
+    try:
+        assert store.query("ASK {}").boolean is True
+
+        def cannot_start() -> None:
+            raise OSError("no more processes")
+
+        monkeypatch.setattr(store, "_start", cannot_start)
+        with pytest.raises(QueryTimeout):
+            store.query(SLOW)
+        with pytest.raises(OSError, match="no more processes"):
+            store.query("ASK {}")
+        monkeypatch.undo()
+        assert store.query("ASK {}").boolean is True  # the slot was kept: a worker starts
+    finally:
+        store.close()
+
+
+WARM_THEN_FORBID = """
+import sys
+from confgraph.store import sandbox
+from confgraph.store.registry import open_store
+store = open_store(sys.argv[1], sys.argv[2])
+for query in sandbox.WARM_UP:
+    store.query(query)
+sandbox.forbid_new_descriptors()
+for query in sys.argv[3:]:
+    store.query(query)
+print("answered")
+"""
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_a_worker_without_descriptors_still_answers_every_form(
+    engine: str, release: Release
+) -> None:
+    queries = [
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) LIMIT 3",
+        'SELECT (NOW() AS ?t) (MD5("a") AS ?h) (STRDT("1", <urn:t>) AS ?d) WHERE {}',
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+        f"DESCRIBE <{M}>",
+        "ASK { ?s ?p ?o MINUS { ?s a ?t } }",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_THEN_FORBID, engine, str(release.quads), *queries],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.strip() == "answered", out.stderr
+
+
+def test_query_workers_are_offline(release: Release) -> None:
+    if not Path("/proc/self/ns/net").exists():
+        pytest.skip("needs Linux /proc")
+    store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=10)
+    try:
+        assert store.query("ASK {}").boolean is True
+        (pid,) = _worker_pids(store)
+        other_network = os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        no_descriptors = any(
+            line.startswith("Max open files") and line.split()[3] == "0"
+            for line in limits.splitlines()
+        )
+        assert other_network or no_descriptors
+    finally:
+        store.close()

@@ -80,6 +80,13 @@ class Store(Protocol):
         """
         ...
 
+    def lookup(self, sparql: str) -> QueryResult:
+        """Run one of the server's own fixed, bounded queries, never a user's, in-process.
+
+        Pages use it so their queries neither wait for nor count against the query workers.
+        """
+        ...
+
     def describe(self, iri: URIRef) -> Graph:
         """Return the triples about iri: outgoing, incoming and their blank nodes."""
         ...

@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from confgraph.errors import QuerySyntaxError
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
-from confgraph.store.policy import order_variables, parse_query
+from confgraph.store.policy import check_query, order_variables, parse_query
 from confgraph.store.rdflib_engine import LABEL_PROPERTIES
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -26,6 +26,9 @@ class OxigraphStore:
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
+        self._graphs = frozenset(
+            URIRef(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     @classmethod
     def from_file(cls, source: str | Path) -> OxigraphStore:
@@ -45,16 +48,25 @@ class OxigraphStore:
     ) -> QueryResult:
         """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
         parsed = parse_query(sparql)
+        check_query(parsed, self._graphs, dataset)
+        # pyoxigraph's union default graph would override the query's own FROM clauses.
+        options = _dataset_options(dataset or parsed.dataset)
         try:
-            raw = self._store.query(sparql, base_iri=base, **_dataset_options(dataset))
+            raw = self._store.query(parsed.text, base_iri=base, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
         return order_variables(_to_result(parsed.form, raw, row_limit), parsed)
 
+    def lookup(self, sparql: str) -> QueryResult:
+        """Run one of the server's own bounded queries."""
+        return self.query(sparql)
+
     def describe(self, iri: URIRef) -> Graph:
         """Return outgoing and incoming triples of iri with their blank-node closure."""
         graph = Graph()
-        node = ox.NamedNode(str(iri))
+        node = _named_node(iri)
+        if node is None:
+            return graph
         pending: list[Any] = [node]
         seen: set[Any] = set()
         while pending:
@@ -72,7 +84,9 @@ class OxigraphStore:
 
     def exists(self, iri: URIRef) -> bool:
         """Tell whether iri occurs as a subject or an object."""
-        node = ox.NamedNode(str(iri))
+        node = _named_node(iri)
+        if node is None:
+            return False
         quads = itertools.chain(
             self._store.quads_for_pattern(node, None, None),
             self._store.quads_for_pattern(None, None, node),
@@ -81,16 +95,16 @@ class OxigraphStore:
 
     def graphs(self) -> frozenset[URIRef]:
         """Return the IRIs of the named graphs."""
-        return frozenset(
-            URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
-        )
+        return self._graphs
 
     def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, list[Literal]]:
         """Return each IRI's label literals."""
         found: dict[URIRef, list[Literal]] = {}
         predicates = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
         for iri in set(iris):
-            subject = ox.NamedNode(str(iri))
+            subject = _named_node(iri)
+            if subject is None:
+                continue
             values = [
                 to_rdflib(q.object)
                 for p in predicates
@@ -103,7 +117,15 @@ class OxigraphStore:
 
     def close(self) -> None:
         """Drop the store."""
-        self._store = ox.Store()
+        self._store, self._graphs = ox.Store(), frozenset()
+
+
+def _named_node(iri: URIRef) -> ox.NamedNode | None:
+    """Return iri as an Oxigraph node, or None if it is no valid IRI (so in no quad)."""
+    try:
+        return ox.NamedNode(str(iri))
+    except ValueError:
+        return None
 
 
 def _dataset_options(dataset: DatasetSpec | None) -> dict[str, Any]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pyparsing import ParseException
-from rdflib import URIRef
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from pyparsing import ParseException, ParseResults
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql.parser import Query, expandUnicodeEscapes, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from confgraph.errors import QueryRefused, QuerySyntaxError
@@ -22,12 +21,16 @@ FORMS: dict[str, QueryForm] = {
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 }
+READ_ONLY = (
+    "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused"
+)
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A query that parsed: its form, its FROM clauses and its SERVICE calls."""
+    """A query that parsed: the text an engine must run, its form, FROM clauses, SERVICEs."""
 
+    text: str
     tree: Any
     form: QueryForm
     dataset: DatasetSpec | None
@@ -40,42 +43,61 @@ class ParsedQuery:
 def parse_query(sparql: str) -> ParsedQuery:
     """Parse a query; an update is refused, a syntax error carries the parser's message.
 
+    \\uXXXX escapes are expanded once, as the SPARQL grammar says, and the parser reads
+    exactly the text an engine then runs: checked and executed text never differ.
     Cached: pages repeat the same queries. Whoever changes the tree must parse afresh
     with parse_query.__wrapped__.
     """
+    text = _expand_escapes(sparql)
     try:
-        tree = parseQuery(sparql)
+        tree = Query.parse_string(text, parse_all=True)
     except ParseException as error:
-        if _is_update(sparql):
-            raise QueryRefused(
-                "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, ...) "
-                "are refused"
-            ) from None
+        if _is_update(text):
+            raise QueryRefused(READ_ONLY) from None
         raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
     body = tree[1]
+    nodes = list(_walk(body))
     return ParsedQuery(
+        text=text,
         tree=tree,
         form=FORMS[body.name],
         dataset=_dataset_clause(dict.get(body, "datasetClause")),
-        services=tuple(_service_names(body)),
+        services=tuple(
+            str(n["term"])
+            for n in nodes
+            if isinstance(n, CompValue) and n.name == "ServiceGraphPattern"
+        ),
         projection=dict.get(body, "projection"),
-        variables_in_order=tuple(dict.fromkeys(VARIABLE.findall(_strip_iris(sparql)))),
+        variables_in_order=tuple(dict.fromkeys(str(n) for n in nodes if isinstance(n, Variable))),
     )
 
 
-VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
-
-
-def _strip_iris(sparql: str) -> str:
-    return re.sub(r"<[^<>\s]*>", "<>", sparql)
-
-
-def _is_update(sparql: str) -> bool:
+def _expand_escapes(sparql: str) -> str:
     try:
-        parseUpdate(sparql)
+        text = expandUnicodeEscapes(sparql)
+        text.encode("utf-8")  # a lone surrogate escape names no character
+    except (ValueError, UnicodeEncodeError) as error:
+        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
+    return text
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
     except ParseException:
         return False
     return True
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Yield every node of a parse tree in the order of the query text."""
+    yield node
+    if isinstance(node, CompValue):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple | ParseResults):
+        for value in node:
+            yield from _walk(value)
 
 
 def _dataset_clause(clauses: Any) -> DatasetSpec | None:
@@ -86,25 +108,18 @@ def _dataset_clause(clauses: Any) -> DatasetSpec | None:
     return DatasetSpec(default=default, named=named)
 
 
-def _service_names(node: Any) -> Iterator[str]:
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            yield str(node["term"])
-        for value in node.values():
-            yield from _service_names(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for value in node:
-            yield from _service_names(value)
-
-
-def check_query(parsed: ParsedQuery, graphs: frozenset[URIRef]) -> None:
-    """Refuse SERVICE calls and FROM clauses that name graphs outside the dataset."""
+def check_query(
+    parsed: ParsedQuery, graphs: frozenset[URIRef], dataset: DatasetSpec | None = None
+) -> None:
+    """Refuse SERVICE calls, and FROM clauses or a dataset naming graphs the store lacks."""
     if parsed.services:
         raise QueryRefused(
             f"SERVICE <{parsed.services[0]}> refused: this endpoint never queries other services"
         )
     if parsed.dataset is not None:
         check_graphs(parsed.dataset, graphs, "FROM")
+    if dataset is not None:
+        check_graphs(dataset, graphs, "default-graph-uri/named-graph-uri")
 
 
 def check_graphs(dataset: DatasetSpec, graphs: frozenset[URIRef], where: str) -> None:
@@ -118,12 +133,12 @@ def check_graphs(dataset: DatasetSpec, graphs: frozenset[URIRef], where: str) ->
 
 
 def order_variables(result: QueryResult, parsed: ParsedQuery) -> QueryResult:
-    """Put the columns of a SELECT * in the order the variables first occur in the query."""
+    """Put the columns of a SELECT * in the order their variables first occur in the query."""
     if result.form != "SELECT" or parsed.projection is not None:
         return result
     order = {name: i for i, name in enumerate(parsed.variables_in_order)}
     columns = sorted(
-        range(len(result.variables)), key=lambda i: order.get(result.variables[i], 1e9)
+        range(len(result.variables)), key=lambda i: order.get(result.variables[i], len(order))
     )
     return QueryResult(
         form="SELECT",

@@ -17,7 +17,7 @@ from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
-from confgraph.store.policy import order_variables, parse_query
+from confgraph.store.policy import check_query, order_variables, parse_query
 from confgraph.vocab import SCHEMA
 
 # Never dereference a FROM graph the dataset lacks: the store answers from its own quads only.
@@ -69,6 +69,7 @@ class RdflibStore:
     ) -> QueryResult:
         """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
         parsed = parse_query.__wrapped__(sparql)  # translateQuery rewrites the tree
+        check_query(parsed, self.graphs(), dataset)
         query = translateQuery(parsed.tree, base=base)
         if dataset is not None:
             query.algebra["datasetClause"] = _dataset_clause(dataset)
@@ -77,6 +78,10 @@ class RdflibStore:
             warnings.simplefilter("ignore", DeprecationWarning)
             result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
         return order_variables(result, parsed)
+
+    def lookup(self, sparql: str) -> QueryResult:
+        """Run one of the server's own bounded queries."""
+        return self.query(sparql)
 
     def describe(self, iri: URIRef) -> Graph:
         """Return outgoing and incoming triples of iri with their blank-node closure."""

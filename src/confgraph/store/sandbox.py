@@ -2,13 +2,19 @@
 
 Neither rdflib (pure Python) nor pyoxigraph (native code) can be interrupted from
 another thread, so a runaway query is stopped by ending its process; a fresh worker
-replaces it while the other workers go on serving.
+replaces it while the other workers go on serving. Workers have no network: Oxigraph
+would run a SERVICE call itself, and the query check is the only other guard.
 """
 
 from __future__ import annotations
 
+import ctypes
+import logging
 import multiprocessing
+import os
 import queue
+import resource
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,9 +27,19 @@ from rdflib import Graph, Literal, URIRef
 
 from confgraph.errors import ConfgraphError, EndpointBusy, QueryTimeout
 from confgraph.store.base import DatasetSpec, QueryResult, Store
+from confgraph.store.policy import check_query, parse_query
 from confgraph.store.registry import open_store
 
 LOAD_TIMEOUT = 300.0
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+# One query of each form loads the modules queries need before no file may be opened.
+WARM_UP = (
+    "ASK {}",
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1",
+    "DESCRIBE <urn:confgraph:warm-up>",
+)
+log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
@@ -33,9 +49,28 @@ class _Worker:
     ready: bool = False
 
 
+def leave_network() -> bool:
+    """Move this process into a new, empty network namespace; tell whether it could."""
+    if not sys.platform.startswith("linux"):
+        return False
+    flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
+    return ctypes.CDLL(None, use_errno=True).unshare(flags) == 0
+
+
+def forbid_new_descriptors() -> None:
+    """Let this process open no file or socket from now on; open descriptors stay usable."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (0, hard))
+
+
 def _serve(conn: Connection, engine: str, source: str) -> None:
-    """Load a store and answer query jobs (Store.query arguments) until the pipe closes."""
+    """Load a store offline and answer query jobs (Store.query arguments) until the pipe closes."""
+    offline = leave_network()  # before loading: unshare needs a single-threaded process
     store = open_store(engine, source)
+    if not offline:
+        for query in WARM_UP:
+            store.query(query)
+        forbid_new_descriptors()
     conn.send(("ready", None))
     while True:
         try:
@@ -53,14 +88,16 @@ def _serve(conn: Connection, engine: str, source: str) -> None:
 class SandboxedStore:
     """A Store whose queries run in worker processes under a time limit.
 
-    describe, exists, graphs and labels are bounded lookups, answered in this process.
+    describe, exists, graphs, labels and lookup are bounded, answered in this process.
+    The pool keeps its size: a slot whose worker could not be started holds None,
+    and the next query to take it starts one.
     """
 
     def __init__(self, engine: str, source: str | Path, workers: int, timeout: float) -> None:
         self.engine, self.source, self.timeout = engine, str(source), timeout
         self._local: Store = open_store(engine, self.source)
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         for _ in range(max(1, workers)):
@@ -93,6 +130,8 @@ class SandboxedStore:
         base: str | None = None,
     ) -> QueryResult:
         """Run a query in an idle worker; past the time limit the worker is replaced."""
+        # Refused here too (the worker's engine checks again): a refusal needs no worker.
+        check_query(parse_query(sparql), self.graphs(), dataset)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -100,15 +139,34 @@ class SandboxedStore:
                 f"every query worker stayed busy for {self.timeout:g} s; try again later"
             ) from None
         try:
+            worker = worker or self._start()
             status, payload = self._run(worker, (sparql, dataset, row_limit, base))
         except BaseException:
-            self._stop(worker)
-            self._idle.put(self._start())
+            if worker is not None:
+                self._stop(worker)
+            self._idle.put(self._replacement())
             raise
         self._idle.put(worker)
         return _unwrap(status, payload)
 
+    def _replacement(self) -> _Worker | None:
+        try:
+            return self._start()
+        except Exception:  # the slot stays, empty: the next query to take it retries
+            log.exception("could not start a query worker")
+            return None
+
     def _run(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+        try:
+            return self._exchange(worker, job)
+        except (EOFError, OSError):
+            worker.process.join(1)
+            raise ConfgraphError(
+                f"the query worker stopped (exit code {worker.process.exitcode}) while "
+                "running this query; a fresh one replaces it"
+            ) from None
+
+    def _exchange(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
         if not worker.ready:
             if not worker.conn.poll(LOAD_TIMEOUT):
                 raise RuntimeError("a query worker did not load the store in time")
@@ -120,6 +178,10 @@ class SandboxedStore:
                 f"the query ran longer than the time limit of {self.timeout:g} s and was stopped"
             )
         return worker.conn.recv()
+
+    def lookup(self, sparql: str) -> QueryResult:
+        """Run one of the server's own bounded queries here, not in a worker."""
+        return self._local.lookup(sparql)
 
     def describe(self, iri: URIRef) -> Graph:
         """Return the triples about iri."""
