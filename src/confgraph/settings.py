@@ -12,8 +12,9 @@ import click
 ENV_PREFIX = "CONFGRAPH_"
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, kind: click.ParamType | None = None) -> Any:
+    """Declare a setting: default, help and (for numbers) the click type that bounds it."""
+    return field(default=default, metadata={"help": help, "type": kind or type(default)})
 
 
 @dataclass(frozen=True)
@@ -24,32 +25,43 @@ class Settings:
         "build/current", "Release directory to serve (a build's DIR/current or DIR/releases/ID)."
     )
     base: str = _setting(
-        "", "IRI base of the dataset; empty means the base recorded in the release's release.json."
+        "",
+        "IRI base of the dataset; empty means the base in the release's release.json, "
+        "and any other value must equal it (the server refuses to start otherwise).",
     )
     host: str = _setting("127.0.0.1", "Interface the server listens on.")
-    port: int = _setting(5000, "TCP port the server listens on.")
+    port: int = _setting(5000, "TCP port the server listens on.", click.IntRange(1, 65535))
     engine: str = _setting(
         "oxigraph", "Query engine that holds the release's quads (oxigraph, rdflib)."
     )
     query_timeout: float = _setting(
-        10.0, "Seconds a SPARQL query may run; past it the query's worker is stopped (503)."
+        10.0,
+        "Seconds a SPARQL query may run; past it the query's worker is stopped (503).",
+        click.FloatRange(0, min_open=True),
     )
     row_limit: int = _setting(
         10000,
         "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) a result may have (400 past it).",
+        click.IntRange(min=1),
     )
     query_workers: int = _setting(
         2,
         "Worker processes that run SPARQL queries; 0 runs them in the server without a time limit.",
+        click.IntRange(min=0),
     )
-    threads: int = _setting(8, "Request threads of the waitress server.")
+    threads: int = _setting(8, "Request threads of the waitress server.", click.IntRange(min=1))
     default_language: str = _setting(
         "en", "Language of labels when none matches the request's Accept-Language."
     )
     cors_origin: str = _setting("*", "Value of Access-Control-Allow-Origin on every response.")
+    trusted_proxy: bool = _setting(
+        False,
+        "Trust X-Forwarded-Proto, -Host, -Port and -Prefix from one reverse proxy "
+        "(set it behind a TLS proxy so links say https://).",
+    )
 
     def replace(self, **changes: Any) -> Settings:
-        """Return a copy with some settings changed, checking names and types."""
+        """Return a copy with some settings changed, checking names, types and ranges."""
         known = {f.name: f for f in dataclasses.fields(self)}
         for name, value in changes.items():
             if name not in known:
@@ -60,10 +72,16 @@ class Settings:
 
 def _coerce(setting: dataclasses.Field[Any], value: Any) -> Any:
     kind = type(setting.default)
-    if kind is float and isinstance(value, int):
-        return float(value)
-    if not isinstance(value, kind):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise TypeError(f"setting {setting.name} must be {kind.__name__}, not {value!r}")
+    bounds = setting.metadata["type"]
+    if isinstance(bounds, click.ParamType):
+        try:
+            bounds.convert(value, None, None)
+        except click.BadParameter as error:
+            raise ValueError(f"setting {setting.name}: {error.message}") from None
     return value
 
 
@@ -78,19 +96,26 @@ def option_name(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def setting_option(name: str, **overrides: Any) -> Callable[..., Any]:
+    """Return the click option of one setting (also read from CONFGRAPH_<NAME>)."""
+    setting = next(f for f in dataclasses.fields(Settings) if f.name == name)
+    options: dict[str, Any] = {
+        "type": setting.metadata["type"],
+        "default": setting.default,
+        "show_default": True,
+        "envvar": ENV_PREFIX + name.upper(),
+        "help": setting.metadata["help"],
+    }
+    if isinstance(setting.default, bool):
+        options.update(is_flag=True, type=bool)
+    options.update(overrides)
+    return click.option(option_name(name), name, **options)
+
+
 def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add one click option per setting (also read from CONFGRAPH_<NAME>)."""
-    for name, default, help_text in reversed(list(iter_settings())):
-        option = click.option(
-            option_name(name),
-            name,
-            type=type(default),
-            default=default,
-            show_default=True,
-            envvar=ENV_PREFIX + name.upper(),
-            help=help_text,
-        )
-        command = option(command)
+    """Add one click option per setting."""
+    for name, _, _ in reversed(list(iter_settings())):
+        command = setting_option(name)(command)
     return command
 
 

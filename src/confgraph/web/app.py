@@ -9,8 +9,9 @@ from flask import Flask, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from confgraph.errors import ConfgraphError
+from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
@@ -40,6 +41,14 @@ PREFIXES = {
 }
 
 
+ALLOWED_HEADERS = (
+    "Accept, Accept-Language, Content-Type, Range, If-None-Match, If-Modified-Since, If-Range"
+)
+EXPOSED_HEADERS = (
+    "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Link, Location, Vary"
+)
+
+
 @dataclass
 class Site:
     """Everything a request handler needs, built once per application."""
@@ -59,6 +68,9 @@ class Site:
         for prefix, iri in PREFIXES.items():
             self.namespaces.bind(prefix, iri)
         self.namespaces.bind("id", self.addresses.uri_space())
+        # Bound once here: requests share these graphs across threads and only read them.
+        for graph in (self.ontology, self.shapes, self.description):
+            self.bind(graph)
 
     def bind(self, graph: Graph) -> Graph:
         """Bind the site's prefixes on a graph about to be serialized."""
@@ -99,9 +111,18 @@ def site() -> Site:
 
 def create_app(settings: Settings, store: Store, release: Release) -> Flask:
     """Build the server for one release, answering for settings.base (or the release's base)."""
+    base = settings.base.rstrip("/")
+    if base and base != release.base:
+        raise ReleaseError(
+            f"--base {settings.base} differs from the base {release.base} the release was built"
+            " with; its IRIs would all be unknown (rebuild with that base, or leave --base empty)"
+        )
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    addresses = Addresses(settings.base or release.base)
+    if settings.trusted_proxy:
+        # Take scheme, host and prefix from X-Forwarded-* so links say https:// behind TLS.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1, x_prefix=1)  # type: ignore[method-assign]
+    addresses = Addresses(release.base)
     app.extensions["confgraph"] = Site(
         settings=settings,
         store=store,
@@ -125,20 +146,27 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.blueprint)
 
 
-def _render_error(error: ConfgraphError) -> tuple[Any, int]:
+def _render_error(error: ConfgraphError) -> Response:
     status = error.http_status
     if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
-        return render_template("error.html", status=status, message=str(error)), status
-    return Response(f"{error}\n", status=status, mimetype="text/plain"), status
+        response = Response(render_template("error.html", status=status, message=str(error)))
+    else:
+        response = Response(f"{error}\n", mimetype="text/plain")
+    response.status_code = status
+    response.vary.add("Accept")
+    return response
 
 
 def _allow_any_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = site().settings.cors_origin
-    response.headers["Access-Control-Expose-Headers"] = "Content-Length, ETag, Link, Location"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Range"
+        # Reflect what the preflight asks for: the server reads no credentials from headers.
+        asked = request.headers.get("Access-Control-Request-Headers")
+        response.headers["Access-Control-Allow-Headers"] = asked or ALLOWED_HEADERS
         response.headers["Access-Control-Max-Age"] = "86400"
+        response.vary.add("Access-Control-Request-Headers")
     return response
 
 

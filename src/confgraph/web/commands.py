@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,9 +13,8 @@ import click
 from confgraph.errors import ConfgraphError
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
 from confgraph.settings import (
-    ENV_PREFIX,
     Settings,
-    iter_settings,
+    setting_option,
     settings_from_options,
     settings_options,
 )
@@ -67,13 +65,7 @@ def serve(**options: Any) -> None:
 
 @click.command()
 @click.argument("sparql")
-@click.option(
-    "--release",
-    "release_dir",
-    default="build/current",
-    show_default=True,
-    help="Release directory to query (ignored with --endpoint).",
-)
+@setting_option("release", help="Release directory to query (ignored with --endpoint).")
 @click.option("--endpoint", default=None, help="Query this SPARQL endpoint URL instead.")
 @click.option(
     "--output",
@@ -82,8 +74,8 @@ def serve(**options: Any) -> None:
     show_default=True,
     help="How to print SELECT and ASK results (graphs are printed as Turtle).",
 )
-@click.option("--engine", default="oxigraph", show_default=True, help="Engine for a release.")
-def query(sparql: str, release_dir: str, endpoint: str | None, output: str, engine: str) -> None:
+@setting_option("engine", help="Engine that holds the release's quads (oxigraph, rdflib).")
+def query(sparql: str, release: str, endpoint: str | None, output: str, engine: str) -> None:
     """Run SPARQL (text, or @FILE to read it) against a release or an endpoint URL."""
     if sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text("utf-8")
@@ -91,7 +83,7 @@ def query(sparql: str, release_dir: str, endpoint: str | None, output: str, engi
         if endpoint:
             click.echo(query_endpoint(endpoint, sparql, output), nl=False)
             return
-        store = open_store(engine, Release.open(release_dir).quads)
+        store = open_store(engine, Release.open(release).quads)
         click.echo(format_result(store.query(sparql), output), nl=False)
     except ConfgraphError as error:
         click.echo(f"error: {error}", err=True)
@@ -147,10 +139,11 @@ def query_endpoint(url: str, sparql: str, output: str) -> str:
 
 def app_from_environment() -> Any:
     """Build the app from CONFGRAPH_* variables, for `waitress-serve --call` or gunicorn."""
-    changes: dict[str, Any] = {}
-    for name, default, _ in iter_settings():
-        value = os.environ.get(ENV_PREFIX + name.upper())
-        if value is not None:
-            changes[name] = type(default)(value)
-    app, _ = build_app(Settings().replace(**changes))
+    # serve's own options read, convert and check the variables, so errors read the same.
+    try:
+        with serve.make_context("confgraph serve", []) as context:
+            settings = settings_from_options(context.params)
+    except click.UsageError as error:
+        raise SystemExit(f"error: {error.format_message()}") from None
+    app, _ = build_app(settings)
     return app

@@ -57,7 +57,7 @@ def serve_vocabulary(graph: Graph, kind: str, extension: str | None) -> Response
         fmt = find_format(FORMATS, extension)
     if fmt is None:
         abort(404)
-    graph = site().bind(graph)
+    # The graph's prefixes were bound once when the application was built.
     if fmt is not HTML:
         response = Response(serialize_graph(graph, fmt), mimetype=fmt.media_type)
     else:
