@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from confgraph.formats import DATASET_FORMATS, GRAPH_FORMATS
 from confgraph.vocab import PREFIXES
 
 WELL_KNOWN_PREFIXES = {
@@ -102,12 +103,22 @@ def write_trig(dataset: Dataset, _: Graph, path: Path) -> None:
 
 
 DUMP_FORMATS = (
-    DumpFormat("confgraph.ttl", "text/turtle", "Turtle dump", write_turtle),
+    DumpFormat("confgraph.ttl", GRAPH_FORMATS["turtle"].media_type, "Turtle dump", write_turtle),
     DumpFormat(
-        "confgraph.nt.gz", "application/n-triples", "gzipped N-Triples dump", write_ntriples_gz
+        "confgraph.nt.gz",
+        GRAPH_FORMATS["nt"].media_type,
+        "gzipped N-Triples dump",
+        write_ntriples_gz,
     ),
-    DumpFormat("confgraph.jsonld", "application/ld+json", "JSON-LD dump", write_jsonld),
-    DumpFormat("confgraph.trig", "application/trig", "TriG dump (named graphs)", write_trig),
+    DumpFormat(
+        "confgraph.jsonld", GRAPH_FORMATS["json-ld"].media_type, "JSON-LD dump", write_jsonld
+    ),
+    DumpFormat(
+        "confgraph.trig",
+        DATASET_FORMATS["trig"].media_type,
+        "TriG dump (named graphs)",
+        write_trig,
+    ),
 )
 
 

@@ -67,12 +67,9 @@ GRAPH_FORMATS: dict[str, Format] = {
     )
 }
 
+# Formats of whole datasets (named graphs): the release's TriG dump.
 DATASET_FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("trig", "application/trig", "trig", "TriG"),
-        Format("nquads", "application/n-quads", "nq", "N-Quads"),
-    )
+    f.name: f for f in (Format("trig", "application/trig", "trig", "TriG"),)
 }
 
 
@@ -116,9 +113,21 @@ def _offer(formats: Iterable[Format]) -> str:
 def serialize_graph(graph: Graph, fmt: Format) -> bytes:
     """Serialize a graph in one of GRAPH_FORMATS (JSON-LD compacted with the graph's prefixes)."""
     if fmt.name == "json-ld":
-        context = {p: str(ns) for p, ns in graph.namespaces() if p}
+        context = jsonld_context(graph)
         return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
     return graph.serialize(format=fmt.name, encoding="utf-8")
+
+
+def jsonld_context(graph: Graph) -> dict[str, str]:
+    """Return the graph's bound prefixes that its IRIs and datatypes use, as a JSON-LD context."""
+    used = {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
+    used.update(str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype)
+    namespaces = {p: str(ns) for p, ns in graph.namespaces() if p}
+    return {
+        prefix: ns
+        for prefix, ns in sorted(namespaces.items())
+        if any(iri.startswith(ns) for iri in used)
+    }
 
 
 def serialize_result(result: QueryResult, fmt: Format) -> bytes:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from htmlparse import parse_html
 from rdflib import Literal, URIRef
 from rdfparse import parse_rdf
-from webfixture import ID, INJECTION, M, write_release
+from webfixture import GRAPH, ID, INJECTION, M, write_release
 
 from confgraph.settings import Settings
 from confgraph.store.registry import open_store
@@ -176,3 +176,63 @@ def test_meeting_literal_label_in_turtle(client: FlaskClient) -> None:
     graph = parse_rdf(client.get("/id/meeting/2030-01-test.ttl").get_data(), "turtle")
     labels = set(graph.objects(URIRef(M), URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
     assert Literal("Réunion d'essai", lang="fr") in labels
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/<script>alert(1)</script>", "/id/foo%20bar", '/id/x.ttl"', "/id/a{b}|c^d`e"]
+)
+def test_a_path_no_iri_can_hold_is_404_not_500(client: FlaskClient, path: str) -> None:
+    html = client.get(path, headers={"Accept": "text/html"})
+    assert html.status_code == 404 and html.mimetype == "text/html"
+    assert "<script>alert" not in html.get_data(as_text=True)
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 404 and turtle.mimetype == "text/turtle"
+    assert client.get(path + ".jsonld").status_code == 404
+
+
+def test_404_honours_format_and_varies_on_accept(client: FlaskClient) -> None:
+    response = client.get("/id/nothing/here?format=ttl", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.mimetype == "text/turtle"
+    assert "Accept" in response.headers["Vary"]
+
+
+GRAPH_PATH = "/graph/2030-01-test"
+
+
+@pytest.mark.parametrize(("accept", "extension"), EXTENSIONS.items())
+def test_named_graph_redirects_303_to_its_content(
+    client: FlaskClient, accept: str, extension: str
+) -> None:
+    response = client.get(GRAPH_PATH, headers={"Accept": accept})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{GRAPH_PATH}.{extension}"
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("extension", ["ttl", "jsonld", "rdf", "nt"])
+def test_named_graph_serves_every_triple_of_the_graph(client: FlaskClient, extension: str) -> None:
+    response = client.get(f"{GRAPH_PATH}.{extension}")
+    assert response.status_code == 200
+    graph = parse_rdf(response.get_data(), RDFLIB[extension])
+    whole = client.get(
+        "/sparql",
+        query_string={"query": f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).get_json()
+    assert len(graph) == int(whole["results"]["bindings"][0]["n"]["value"]) > 10
+    panel = URIRef(ID + "/meeting/2030-01-test/session/panel-1")
+    assert (panel, URIRef("https://schema.org/name"), None) in graph
+
+
+def test_named_graph_html_and_unknown_graphs(client: FlaskClient) -> None:
+    assert client.get(f"{GRAPH_PATH}.html").status_code == 200
+    unknown = client.get("/graph/nowhere", headers={"Accept": "text/turtle"})
+    assert unknown.status_code == 404 and unknown.mimetype == "text/turtle"
+    assert client.get("/graph/nowhere.jsonld").status_code == 404
+
+
+def test_jsonld_context_holds_only_the_prefixes_in_use(client: FlaskClient) -> None:
+    document = json.loads(client.get(f"{PANEL}.jsonld").get_data())
+    context = document["@context"]
+    assert "schema" in context and "cg" in context
+    assert not {"brick", "csvw", "odrl", "sosa"} & set(context)

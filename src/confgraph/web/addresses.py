@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 
 from confgraph.vocab import ONTOLOGY_IRI
 
 SHAPES_IRI = URIRef("https://w3id.org/confgraph/shapes")
 DOCUMENT_EXTENSIONS = ("html", "ttl", "jsonld", "rdf", "nt")
+# The paths under the base that a route serves (with any fragment); other IRIs under the
+# base (the build activity, the source files) name things this server has no page for.
+SERVED_PATHS = re.compile(r"(/id/[^#]+|/graph/[^#]+|/dataset|/dumps/[^/#]*|/sparql)(#.*)?")
 
 
 class Addresses:
@@ -24,7 +29,9 @@ class Addresses:
             if iri == space or iri.startswith(space + "#"):
                 return path + iri[len(space) :]
         if iri.startswith(self.base + "/"):
-            return iri[len(self.base) :]
+            path = iri[len(self.base) :]
+            if SERVED_PATHS.fullmatch(path):
+                return path
         return None
 
     def iri(self, path: str) -> URIRef:

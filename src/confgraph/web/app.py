@@ -37,6 +37,7 @@ PREFIXES = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "sh": "http://www.w3.org/ns/shacl#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "spdx": "http://spdx.org/rdf/terms#",
     "wd": "http://www.wikidata.org/entity/",
 }
 

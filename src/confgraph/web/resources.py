@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -29,17 +31,32 @@ ZONE_QUERY = (
 )
 
 
+# Characters an IRI may not contain (RFC 3987): a path holding one names nothing here.
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+
+
 @blueprint.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     """Redirect a resource to its document (303), or serve a document named by extension."""
-    return dereference("/id/" + rest)
+    return dereference("/id/" + rest, site().store.exists)
 
 
-def dereference(path: str) -> Response:
+@blueprint.get("/graph/<path:rest>")
+def named_graph(rest: str) -> Response:
+    """Redirect a named graph to its content (303), or serve it in the extension's format."""
+    return dereference("/graph/" + rest, lambda iri: iri in site().store.graphs(), graph_document)
+
+
+def dereference(
+    path: str,
+    known: Callable[[URIRef], bool],
+    serve: Callable[[URIRef, Format], Response] | None = None,
+) -> Response:
     """Answer for the IRI a local path stands for, or for one of its documents."""
-    store, addresses = site().store, site().addresses
+    addresses = site().addresses
     iri = addresses.iri(path)
-    if store.exists(iri):
+    if is_iri(iri) and known(iri):
         fmt = negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.getlist("format"))
         response = redirect(f"{request.script_root}{path}.{fmt.extension}", code=303)
         response.vary.add("Accept")
@@ -48,10 +65,26 @@ def dereference(path: str) -> Response:
     if extension is not None:
         fmt = find_format(PAGE_FORMATS, extension) or HTML
         document_iri = addresses.iri(stem)
-        if store.exists(document_iri):
-            return document(document_iri, fmt)
+        if is_iri(document_iri) and known(document_iri):
+            return (serve or document)(document_iri, fmt)
         return not_found(document_iri, fmt)
-    return not_found(iri, negotiate(request.accept_mimetypes, PAGE_FORMATS))
+    requested = request.args.getlist("format")
+    return not_found(iri, negotiate(request.accept_mimetypes, PAGE_FORMATS, requested))
+
+
+def is_iri(iri: URIRef) -> bool:
+    """Tell whether iri is free of the characters no IRI may hold (spaces, <, >, ...)."""
+    return NOT_IN_IRI.search(iri) is None
+
+
+def graph_document(iri: URIRef, fmt: Format) -> Response:
+    """Serve a named graph's triples as RDF, or in HTML what the dataset says about it."""
+    if fmt is HTML:
+        about = site().bind(Graph())
+        about += site().description.triples((None, None, iri))
+        return Response(render_page(iri, about), mimetype="text/html")
+    content = site().store.lookup(GRAPH_QUERY.format(graph=sparql_iri(iri))).graph()
+    return Response(serialize_graph(site().bind(content), fmt), mimetype=fmt.media_type)
 
 
 def document(iri: URIRef, fmt: Format) -> Response:
@@ -136,4 +169,6 @@ def not_found(iri: URIRef, fmt: Format) -> Response:
         body = json.dumps({"@id": str(iri), "@graph": [], "error": message})
     else:
         body = f'<?xml version="1.0"?>\n<!-- {message} -->\n<rdf:RDF xmlns:rdf="{RDF}"/>\n'
-    return Response(body, status=404, mimetype=fmt.media_type)
+    response = Response(body, status=404, mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response

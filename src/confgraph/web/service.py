@@ -64,12 +64,17 @@ def served_description(
     dumps: dict[URIRef, str],
     uri_space: str,
 ) -> Graph:
-    """Add this server's endpoint, dump addresses and URI space to the release's description.
+    """Put this server's endpoint, dump addresses and URI space in the release's description.
 
-    dumps maps each distribution's IRI to the address this server serves it at.
+    dumps maps each distribution's IRI to the address this server serves it at. The
+    addresses the build wrote under the base are replaced, not repeated.
     """
     graph = Graph()
     graph += description
+    for predicate in (VOID.sparqlEndpoint, VOID.dataDump, VOID.uriSpace):
+        graph.remove((dataset, predicate, None))
+    for distribution in dumps:
+        graph.remove((distribution, DCAT.downloadURL, None))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(uri_space)))
     for distribution, address in dumps.items():
