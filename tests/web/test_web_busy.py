@@ -36,10 +36,6 @@ def busy_client(
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the web side still runs its page queries with Store.query, not Store.lookup",
-)
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_do_not_wait_for_busy_query_workers(
     busy_client: tuple[FlaskClient, SandboxedStore], path: str

@@ -254,6 +254,21 @@ def test_results_table_links_iris_to_local_pages_and_offers_downloads(client: Fl
     assert formats == {"results.srj", "results.srx", "results.csv", "results.tsv"}
 
 
+def test_download_links_keep_the_protocol_dataset(client: FlaskClient) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": SELECT, "default-graph-uri": GRAPH},
+        headers={"Accept": "text/html"},
+    )
+    page = parse_html(response.get_data(as_text=True))
+    downloads = [a.attrs["href"] for a in page.iter("a") if a.attrs.get("download")]
+    assert len(downloads) == 4
+    for href in downloads:
+        followed = client.get(href)
+        assert followed.status_code == 200
+        assert "default-graph-uri=" in href
+
+
 def test_cors_is_open(client: FlaskClient) -> None:
     response = client.options("/sparql", headers={"Origin": "https://example.org"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -9,8 +9,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from confgraph.errors import ReleaseError
+from confgraph.release import MANIFEST
 
-MANIFEST = "release.json"
 QUADS = "confgraph.trig"
 
 

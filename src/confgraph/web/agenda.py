@@ -95,9 +95,9 @@ def read_agenda(store: Store) -> list[Meeting]:
     items, parents = _items(store)
     meetings = {
         row[0]: Meeting(row[0], str(row[1]) if row[1] else None, row[2])
-        for row in store.query(MEETINGS).rows
+        for row in store.lookup(MEETINGS).rows
     }
-    for day, meeting, date in store.query(DAYS).rows:
+    for day, meeting, date in store.lookup(DAYS).rows:
         if meeting in meetings:
             children = [item for iri, item in items.items() if parents.get(iri) == day]
             meetings[meeting].days.append((day, date, children))
@@ -108,7 +108,7 @@ def read_agenda(store: Store) -> list[Meeting]:
 def _items(store: Store) -> tuple[dict[Node, Item], dict[Node, Node]]:
     items: dict[Node, Item] = {}
     parents: dict[Node, Node] = {}
-    for iri, parent, start, end, place, kind in store.query(ITEMS).rows:
+    for iri, parent, start, end, place, kind in store.lookup(ITEMS).rows:
         item = items.setdefault(iri, Item(iri, start, end))
         parents[iri] = parent
         if place is not None and place not in item.places:
@@ -119,7 +119,7 @@ def _items(store: Store) -> tuple[dict[Node, Item], dict[Node, Node]]:
         if parent in items:
             items[parent].parts.append(items[iri])
     roles: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for item, kind, person in store.query(ROLES).rows:
+    for item, kind, person in store.lookup(ROLES).rows:
         roles[item][kind].append(person)
     for iri, by_kind in roles.items():
         if iri in items:
@@ -133,7 +133,7 @@ def _role_rank(kind: Node) -> int:
 
 def _add_floor(store: Store, meetings: dict[Node, Meeting], items: dict[Node, Item]) -> None:
     groups: dict[Node, dict[Node, dict[Node, Entry]]] = defaultdict(dict)
-    for entry, meeting, group, listed, agent, item, *_ in store.query(FLOOR).rows:
+    for entry, meeting, group, listed, agent, item, *_ in store.lookup(FLOOR).rows:
         if meeting not in meetings:
             continue
         entries = groups[meeting].setdefault(group, {})

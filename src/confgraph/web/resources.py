@@ -119,7 +119,7 @@ def render_page(iri: URIRef, graph: Graph) -> str:
 
 def time_zone(iri: URIRef) -> str | None:
     """Return the IANA zone of the meeting a resource belongs to, if it has one."""
-    result = site().store.query(ZONE_QUERY.format(me=sparql_iri(iri)))
+    result = site().store.lookup(ZONE_QUERY.format(me=sparql_iri(iri)))
     return str(result.rows[0][0]) if result.rows else None
 
 

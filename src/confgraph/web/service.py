@@ -25,7 +25,7 @@ GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP 
 
 def graph_sizes(store: Store) -> dict[URIRef, int]:
     """Count the triples of each named graph."""
-    result = store.query(GRAPH_SIZES)
+    result = store.lookup(GRAPH_SIZES)
     return {row[0]: int(row[1]) for row in result.rows if isinstance(row[0], URIRef)}
 
 

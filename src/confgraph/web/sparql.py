@@ -26,6 +26,8 @@ blueprint = Blueprint("sparql", __name__)
 
 QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+
 
 @blueprint.route("/sparql/", methods=["GET", "POST"])  # the W3C manifest's address
 @blueprint.route("/sparql", methods=["GET", "POST"])  # registered first: url_for builds this
@@ -83,8 +85,8 @@ def _read_body() -> MultiDict[str, str]:
 
 def protocol_dataset(params: MultiDict[str, str]) -> DatasetSpec | None:
     """Return the dataset given by default-graph-uri and named-graph-uri, if any."""
-    default = tuple(URIRef(iri) for iri in params.getlist("default-graph-uri"))
-    named = tuple(URIRef(iri) for iri in params.getlist("named-graph-uri"))
+    default = tuple(URIRef(iri) for iri in params.getlist(DATASET_PARAMETERS[0]))
+    named = tuple(URIRef(iri) for iri in params.getlist(DATASET_PARAMETERS[1]))
     return DatasetSpec(default, named) if default or named else None
 
 
@@ -122,8 +124,9 @@ def query_page(query: str | None, result: QueryResult | None) -> Response:
     downloads = []
     if query is not None and result is not None:
         table = GRAPH_FORMATS if result.is_graph else RESULT_FORMATS
+        graphs = {key: request.values.getlist(key) for key in DATASET_PARAMETERS}
         downloads = [
-            (fmt, url_for("sparql.endpoint", query=query, format=fmt.name))
+            (fmt, url_for("sparql.endpoint", query=query, format=fmt.name, **graphs))
             for fmt in table.values()
         ]
     html = render_template(

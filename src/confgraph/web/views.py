@@ -36,7 +36,7 @@ def sparql_iri(iri: URIRef) -> str:
 
 
 def _table(store: Store, title: str, columns: tuple[str, ...], query: str) -> Section:
-    result = store.query(PREFIXES + query)
+    result = store.lookup(PREFIXES + query)
     return Section(title, columns, result.rows)
 
 
