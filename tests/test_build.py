@@ -115,3 +115,21 @@ def test_statements_keep_the_order_the_source_lists_them(vienna: Graph) -> None:
     assert listed.index("Zambia") == 27
     assert listed[28] == "ACT Alliance"
     assert len(listed) == 52
+
+
+def test_derived_iris_never_take_an_explicit_key(mini_data: Path) -> None:
+    programme = mini_data / "programmes" / "mini.yaml"
+    text = programme.read_text().replace(
+        "  - {by: PHL, group: states, listed_as: Philippine}",
+        "  - {by: PHL, group: states, listed_as: Philippine}\n"
+        "  - {by: PHL, group: states, listed_as: Philippine again}\n"
+        "  - {by: DEU, group: states, listed_as: Germany, key: phl-2}",
+    )
+    programme.write_text(text)
+    graph = build_dataset(load_catalogue(mini_data), IRIS).graph(IRIS.graph("mini"))
+    statements = set(graph.subjects(RDF.type, CG.Statement))
+    assert len(statements) == 6
+    for statement in statements:
+        assert len(set(graph.objects(statement, CG.listedAs))) == 1, statement
+    explicit = IRIS.statement("mini", "phl-2")
+    assert str(graph.value(explicit, CG.listedAs)) == "Germany"

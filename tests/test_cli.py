@@ -38,30 +38,48 @@ def test_validate_reports_conformance(runner: CliRunner, mini_data: Path) -> Non
     assert "conforms" in result.stdout
 
 
+STRICTER = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix schema: <https://schema.org/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<urn:x:JobTitleRequired> a sh:NodeShape ; sh:targetClass foaf:Person ;
+    sh:property [ sh:path schema:jobTitle ; sh:minCount 1 ;
+                  sh:message "Every person needs a job title." ] .
+"""
+
+
+def stricter_shapes(tmp_path: Path) -> Path:
+    """Return a shapes directory that the golden data breaks (one person has no job title)."""
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "strict.ttl").write_text(STRICTER, encoding="utf-8")
+    return shapes
+
+
 def test_validate_lists_violations_with_focus_path_and_message(
-    runner: CliRunner, mini_data: Path
+    runner: CliRunner, mini_data: Path, tmp_path: Path
 ) -> None:
-    programme = mini_data / "programmes" / "mini.yaml"
-    # The side event now starts before the slot that holds it: loads, but breaks a shape.
-    programme.write_text(programme.read_text().replace('start: "12:15"', 'start: "11:15"'))
-    result = runner.invoke(main, ["validate", "--data", str(mini_data)])
+    args = ["validate", "--data", str(mini_data), "--shapes", str(stricter_shapes(tmp_path))]
+    result = runner.invoke(main, args)
     assert result.exit_code == 3
-    assert "/session/side" in result.stdout
-    assert "[Violation]" in result.stdout
+    assert "[Violation] http" in result.stdout
+    assert "/id/person/bob https://schema.org/jobTitle: Every person needs a job title." in (
+        result.stdout
+    )
 
 
 def test_build_refuses_non_conforming_data_and_keeps_the_release(
     runner: CliRunner, mini_data: Path, tmp_path: Path
 ) -> None:
-    args = ["build", "--data", str(mini_data), "--out", str(tmp_path)]
+    out = tmp_path / "out"
+    args = ["build", "--data", str(mini_data), "--out", str(out)]
     assert runner.invoke(main, args).exit_code == 0
-    published = (tmp_path / "current").resolve()
-    programme = mini_data / "programmes" / "mini.yaml"
-    programme.write_text(programme.read_text().replace('start: "12:15"', 'start: "11:15"'))
-    result = runner.invoke(main, args)
+    published = (out / "current").resolve()
+    result = runner.invoke(main, [*args, "--shapes", str(stricter_shapes(tmp_path))])
     assert result.exit_code == 3
-    assert "SHACL" in result.stderr
-    assert (tmp_path / "current").resolve() == published
+    assert "Every person needs a job title" in result.stderr
+    assert (out / "current").resolve() == published
+    assert [p.name for p in (out / "releases").iterdir()] == [published.name]
 
 
 def test_base_option_changes_the_minted_iris(

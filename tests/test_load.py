@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,56 @@ def line_of(path: Path, needle: str) -> int:
 
 
 BAD_INPUTS = [
+    pytest.param(
+        PROGRAMME,
+        '{key: side, kind: side-event, title: A side event, start: "12:15"',
+        '{key: side, kind: side-event, title: A side event, start: "11:15"',
+        "key: side",
+        "item 'side' lies outside 'lunch' (12:00-14:00)",
+        id="nested-outside-parent",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "      items:\n        - key: panel-1",
+        "      items: []\n    - date: 2018-01-01\n      label: x\n"
+        "      items:\n        - key: panel-1",
+        "items: []",
+        "'items' must list at least one entry",
+        id="empty-items",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "  states: Member States\n",
+        "  states: Member States\n  2030: x\n",
+        "2030: x",
+        "key 2030 must be text",
+        id="non-text-key",
+    ),
+    pytest.param(
+        PROGRAMME,
+        "{by: PHL, group: states, listed_as: Philippine}",
+        "{by: PHL, group: states, listed_as: Philippine, key: same}\n"
+        "  - {by: PHL, group: states, listed_as: Again, key: same}",
+        "listed_as: Again",
+        "statement key 'same' is used twice",
+        id="duplicate-statement-key",
+    ),
+    pytest.param(
+        Path("organisations.yaml"),
+        "alliance:\n",
+        "deu:\n  name: Not Germany\nalliance:\n",
+        "deu:",
+        "organisation key 'deu' would clash with the country DEU",
+        id="organisation-key-is-a-country-code",
+    ),
+    pytest.param(
+        Path("reference/countries.csv"),
+        "PH,PHL,Philippines,Q928,Philippines,Philippines (the)\n",
+        "PH,PHL\n",
+        "PH,PHL",
+        "row has fewer columns than the header",
+        id="reference-short-row",
+    ),
     pytest.param(
         PROGRAMME,
         "number: 1",
@@ -183,6 +234,74 @@ def test_duplicate_item_key_is_rejected(mini_data: Path) -> None:
     assert caught.value.line == line_of(path, "{key: lunch,")
 
 
+def test_a_day_listed_twice_is_rejected(mini_data: Path) -> None:
+    path = break_file(mini_data, PROGRAMME, "      label: Day 1\n", "      label: Day 1\n")
+    text = path.read_text().replace(
+        "  days:\n",
+        "  days:\n    - {date: 2017-12-31, label: Again, items: "
+        "[{key: x, kind: break, title: X, start: '09:00', end: '09:30'}]}\n",
+    )
+    path.write_text(text)
+    with pytest.raises(DataError, match="day 2017-12-31 is listed twice") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.line == line_of(path, "- date: 2017-12-31")
+
+
+def test_no_days_is_an_error(mini_data: Path) -> None:
+    path = mini_data / PROGRAMME
+    text = path.read_text()
+    path.write_text(
+        text[: text.index("  days:")] + "  days: []\n" + text[text.index("\npeople:") + 1 :]
+    )
+    with pytest.raises(DataError, match="'days' must list at least one entry") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.line == line_of(path, "days: []")
+
+
+def second_programme(data: Path, meeting_key: str, extra: dict[str, str]) -> Path:
+    """Copy the golden programme under another meeting key, with some passages replaced."""
+    text = (data / PROGRAMME).read_text().replace("key: mini", f"key: {meeting_key}")
+    for old, new in extra.items():
+        text = text.replace(old, new)
+    path = data / "programmes" / "second.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_one_person_key_means_one_person_in_every_file(mini_data: Path) -> None:
+    path = second_programme(mini_data, "other", {"name: Ann Example": "name: Anne Other"})
+    with pytest.raises(DataError, match=r"person 'ann' is 'Ann Example' in .*mini\.yaml") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.path.endswith("second.yaml")
+    assert caught.value.line == line_of(path, "  ann:")
+
+
+def test_one_group_key_means_one_heading_in_every_file(mini_data: Path) -> None:
+    path = second_programme(mini_data, "other", {"states: Member States": "states: States"})
+    with pytest.raises(DataError, match="group 'states' is 'Member States'") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.line == line_of(path, "states: States")
+
+
+def test_a_meeting_key_used_twice_names_the_other_file(mini_data: Path) -> None:
+    path = second_programme(mini_data, "mini", {})
+    with pytest.raises(DataError, match="meeting key 'mini' is also used by") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.line == line_of(path, "key: mini")
+
+
+def test_the_same_person_in_two_programmes_is_one_resource(mini_data: Path) -> None:
+    second_programme(mini_data, "other", {"job_title: Professor": "job_title: Dean"})
+    catalogue = load_catalogue(mini_data)
+    assert [p.people["ann"].job_title for p in catalogue.programmes] == ["Professor", "Dean"]
+
+
+def test_non_utf8_reference_table_is_a_clear_error(mini_data: Path) -> None:
+    (mini_data / "reference" / "countries.csv").write_bytes(b"iso_alpha3,name\n\xff\xfe\n")
+    with pytest.raises(DataError, match="cannot read file"):
+        load_catalogue(mini_data)
+
+
 def test_empty_programme_directory_is_an_error(mini_data: Path) -> None:
     (mini_data / PROGRAMME).unlink()
     with pytest.raises(DataError, match="no programme files"):
@@ -216,3 +335,24 @@ def test_seed_ambiguities_are_resolved_as_documented(catalogue: Catalogue) -> No
     assert by_listing["UAE"].speakers == (AgentRef("country", "ARE"),)
     assert by_listing["EU"].speakers == (AgentRef("organisation", "european-union"),)
     assert programme.aliases[AgentRef("country", "PHL")] == ("Philippine",)
+
+
+def test_every_listing_names_the_panel_it_was_delivered_at(catalogue: Catalogue) -> None:
+    for statement in catalogue.programmes[0].statements:
+        match = re.search(r"\(panel (\d)\)", statement.listed_as)
+        expected = {None: None, "4": "summary-panel"}.get(
+            match and match[1], f"panel-{match[1]}" if match else None
+        )
+        assert statement.at == expected, statement.listed_as
+
+
+def test_every_listing_names_its_agents_as_written(catalogue: Catalogue) -> None:
+    programme = catalogue.programmes[0]
+    for entry in (*programme.statements, *programme.inputs):
+        agents = getattr(entry, "speakers", None) or entry.authors
+        for ref in agents:
+            names = {catalogue.agent_name(ref), *programme.aliases.get(ref, ())}
+            if ref.kind == "organisation":
+                organisation = catalogue.organisations[ref.key]
+                names.update(filter(None, [organisation.acronym, *organisation.alt_labels]))
+            assert any(name in entry.listed_as for name in names), (entry.listed_as, names)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from confgraph.agents import AgentWriter
-from confgraph.iris import Iris
+from confgraph.iris import Iris, first_free
 from confgraph.model import AgentRef, Catalogue, Day, Item, Programme, Statement, WrittenInput
 from confgraph.vocab import CG, CONF, ISO639, ONTOLOGY_IRI, SCHEMA
 
@@ -133,7 +132,7 @@ class ProgrammeWriter:
 
     def _venue(self) -> URIRef:
         venue = self.programme.meeting.venue
-        city = self.iris.place(venue.city)
+        city = self.iris.city(venue.city)
         subject = self.iris.place(venue.key)
         self._place(city, (CG.City, SCHEMA.City), venue.city)
         country = self.agents.iri(AgentRef("country", venue.country))
@@ -220,11 +219,11 @@ class ProgrammeWriter:
             self.graph.add((subject, RDFS.label, en(label)))
 
     def _listings(self, entries, write) -> None:
-        seen: Counter[str] = Counter()
+        taken = {entry.key for entry in entries if entry.key}
         for position, entry in enumerate(entries, start=1):
-            slug = entry.key or self._slug(entry)
-            seen[slug] += 1
-            subject = write(entry, slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+            slug = entry.key or first_free(self._slug(entry), taken.__contains__)
+            taken.add(slug)
+            subject = write(entry, slug)
             self.graph.add((subject, SCHEMA.position, Literal(position)))
 
     def _slug(self, entry: Statement | WrittenInput) -> str:

@@ -12,6 +12,7 @@ from confgraph import __version__
 from confgraph.errors import ConfgraphError
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, run_build
+from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
 DATA_OPTION = click.option(
@@ -21,6 +22,14 @@ DATA_OPTION = click.option(
     default=Path("data"),
     show_default=True,
     help="Directory with programmes/, organisations.yaml and reference/.",
+)
+SHAPES_OPTION = click.option(
+    "--shapes",
+    "shapes_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=SHAPES_DIR,
+    show_default="shapes/",
+    help="Directory of SHACL shapes (*.ttl) to validate against.",
 )
 BASE_OPTION = click.option(
     "--base",
@@ -64,11 +73,12 @@ def main() -> None:
     show_default=True,
     help="Where releases are written; OUT/current points at the newest.",
 )
+@SHAPES_OPTION
 @BASE_OPTION
-def build(data_dir: Path, out_dir: Path, base: str) -> None:
+def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
     """Load, build, validate and publish a release of every programme."""
     try:
-        release = run_build(data_dir, out_dir, Iris(base), Progress())
+        release = run_build(data_dir, out_dir, Iris(base), Progress(), shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(f"release written to {release}")
@@ -77,11 +87,12 @@ def build(data_dir: Path, out_dir: Path, base: str) -> None:
 
 @main.command()
 @DATA_OPTION
+@SHAPES_OPTION
 @BASE_OPTION
-def validate(data_dir: Path, base: str) -> None:
+def validate(data_dir: Path, shapes_dir: Path, base: str) -> None:
     """Validate every programme against the SHACL shapes and print a report."""
     try:
-        built = build_and_validate(data_dir, Iris(base), Progress())
+        built = build_and_validate(data_dir, Iris(base), Progress(), shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(built.validation.text())
@@ -91,3 +102,7 @@ def validate(data_dir: Path, base: str) -> None:
 
 main.add_command(serve)
 main.add_command(query)
+
+
+if __name__ == "__main__":
+    main()

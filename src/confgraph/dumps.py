@@ -74,14 +74,15 @@ def write_ntriples_gz(_: Dataset, data: Graph, path: Path) -> None:
 
 def write_jsonld(_: Dataset, data: Graph, path: Path) -> None:
     """Write the data graph as compacted JSON-LD with nodes and values sorted."""
-    context = {prefix: ns for prefix, ns in sorted(WELL_KNOWN_PREFIXES.items())}
-    document = json.loads(data.serialize(format="json-ld", context=context))
-    nodes = document.get("@graph", [document])
+    prefixes = dict(sorted(WELL_KNOWN_PREFIXES.items()))
+    document = json.loads(data.serialize(format="json-ld", context=prefixes))
+    context = document.pop("@context", prefixes)
+    nodes = document.get("@graph", [document] if document else [])
     for node in nodes:
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    document["@graph"] = sorted(nodes, key=lambda node: node.get("@id", ""))
+    document = {"@context": context, "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
     path.write_text(text + "\n", encoding="utf-8")
 

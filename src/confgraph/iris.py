@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 
 from rdflib import URIRef
 
@@ -15,6 +16,15 @@ def slugify(text: str) -> str:
     """Fold a name to lower-case ASCII words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def first_free(name: str, taken: Callable[[str], bool]) -> str:
+    """Return name, or name-2, name-3 ... the first that is not taken."""
+    candidate, number = name, 1
+    while taken(candidate):
+        number += 1
+        candidate = f"{name}-{number}"
+    return candidate
 
 
 class Iris:
@@ -82,6 +92,10 @@ class Iris:
         """Return a listing group's IRI."""
         return self._id("group", key)
 
+    def city(self, name: str) -> URIRef:
+        """Return a city's IRI."""
+        return self._id("city", slugify(name))
+
     def place(self, *keys: str) -> URIRef:
-        """Return the IRI of a venue, city or a room within a venue."""
+        """Return the IRI of a venue, or of a room within a venue."""
         return self._id("place", *(slugify(key) for key in keys))

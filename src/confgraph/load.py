@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,8 +42,8 @@ def load_catalogue(data_dir: Path) -> Catalogue:
     files = sorted((data_dir / "programmes").glob("*.yaml"))
     if not files:
         raise DataError(display_path(data_dir / "programmes"), None, "no programme files (*.yaml)")
-    programmes = tuple(ProgrammeReader(p, countries, organisations).read() for p in files)
-    _check_unique_meetings(programmes)
+    seen = SeenAcrossFiles()
+    programmes = tuple(ProgrammeReader(p, countries, organisations, seen).read() for p in files)
     sources = (
         data_dir / "reference" / "countries.csv",
         data_dir / "organisations.yaml",
@@ -50,15 +52,20 @@ def load_catalogue(data_dir: Path) -> Catalogue:
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
 
 
-def _check_unique_meetings(programmes: tuple[Programme, ...]) -> None:
-    seen: dict[str, str] = {}
-    for programme in programmes:
-        key = programme.meeting.key
-        if key in seen:
-            raise DataError(
-                programme.source, None, f"meeting key '{key}' is also used by {seen[key]}"
-            )
-        seen[key] = programme.source
+@dataclass
+class SeenAcrossFiles:
+    """Keys whose IRIs are shared by all programmes, with what they meant and where."""
+
+    meetings: dict[str, str] = field(default_factory=dict)
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)
+    groups: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def claim(self, table: dict[str, tuple[str, str]], key: str, meaning: str, path: str) -> str:
+        """Record a key's meaning; return an error text if another file means otherwise."""
+        earlier, where = table.setdefault(key, (meaning, path))
+        if earlier == meaning:
+            return ""
+        return f"'{key}' is '{earlier}' in {where}; one key must mean one thing in every file"
 
 
 class ProgrammeReader:
@@ -69,8 +76,11 @@ class ProgrammeReader:
         path: Path,
         countries: dict[str, Country],
         organisations: dict[str, Organisation],
+        seen: SeenAcrossFiles,
     ) -> None:
         self.top = read_yaml(path)
+        self.seen = seen
+        self.listing_keys: set[tuple[str, str]] = set()
         self.countries = countries
         self.organisations = organisations
         self.item_keys: set[str] = set()
@@ -114,6 +124,9 @@ class ProgrammeReader:
         for key in groups.field_names():
             _check_key(groups, key)
             result[key] = groups.require(key, str)
+            clash = self.seen.claim(self.seen.groups, key, result[key], groups.path)
+            if clash:
+                raise groups.error(f"group {clash}", key)
         return result
 
     def _people(self, people: YamlMap | None) -> dict[str, Person]:
@@ -133,6 +146,9 @@ class ProgrammeReader:
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
         entry.done()
+        clash = self.seen.claim(self.seen.people, key, person.name, people.path)
+        if clash:
+            raise people.error(f"person {clash}", key)
         return person
 
     def _agent_list(self, owner: YamlMap, key: str, found: YamlList | None) -> tuple[AgentRef, ...]:
@@ -143,6 +159,11 @@ class ProgrammeReader:
     def _meeting(self, entry: YamlMap) -> Meeting:
         key = entry.require("key", str)
         _check_key(entry, key, "key")
+        if key in self.seen.meetings:
+            raise entry.error(
+                f"meeting key '{key}' is also used by {self.seen.meetings[key]}", "key"
+            )
+        self.seen.meetings[key] = entry.path
         self.zone = self._zone(entry)
         meeting = Meeting(
             key=key,
@@ -152,7 +173,7 @@ class ProgrammeReader:
             venue=self._venue(entry.require("venue", YamlMap)),
             room=entry.require("room", str),
             timezone=entry.require("timezone", str),
-            days=tuple(self._day(m) for m in entry.require("days", list).maps()),
+            days=self._days(entry),
             links=self._links(entry),
         )
         entry.done()
@@ -183,14 +204,23 @@ class ProgrammeReader:
                 raise DataError(entry.path, line, f"'{text}' is not an http(s) URL")
         return tuple(text for text, _ in found.strings())
 
+    def _days(self, entry: YamlMap) -> tuple[Day, ...]:
+        days: list[Day] = []
+        for day_map in _non_empty(entry, "days").maps():
+            day = self._day(day_map)
+            if any(other.date == day.date for other in days):
+                raise day_map.error(f"day {day.date} is listed twice", "date")
+            days.append(day)
+        return tuple(days)
+
     def _day(self, entry: YamlMap) -> Day:
         date = entry.require("date", dt.date)
-        items = tuple(self._item(m, date) for m in entry.require("items", list).maps())
+        items = tuple(self._item(m, date) for m in _non_empty(entry, "items").maps())
         day = Day(date, entry.require("label", str), items)
         entry.done()
         return day
 
-    def _item(self, entry: YamlMap, date: dt.date) -> Item:
+    def _item(self, entry: YamlMap, date: dt.date, parent: Item | None = None) -> Item:
         key = entry.require("key", str)
         _check_key(entry, key, "key")
         if key in self.item_keys:
@@ -200,6 +230,9 @@ class ProgrammeReader:
         start, end = self._time(entry, "start", date), self._time(entry, "end", date)
         if end <= start:
             raise entry.error(f"item '{key}' ends ({end:%H:%M}) before it starts", "end")
+        if parent and (start < parent.start or end > parent.end):
+            span = f"{parent.start:%H:%M}-{parent.end:%H:%M}"
+            raise entry.error(f"item '{key}' lies outside '{parent.key}' ({span})", "start")
         children = entry.get("items", list)
         number = entry.get("number", int)
         if number is not None and number < 1:
@@ -215,8 +248,10 @@ class ProgrammeReader:
             room=entry.get("room", str),
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
             links=self._links(entry),
-            items=tuple(self._item(m, date) for m in children.maps()) if children else (),
         )
+        if children:
+            nested = tuple(self._item(m, date, item) for m in children.maps())
+            item = dataclasses.replace(item, items=nested)
         entry.done()
         return item
 
@@ -259,7 +294,7 @@ class ProgrammeReader:
             at=at,
             language=language,
             on_behalf_of=self._agent(entry, "on_behalf_of", behalf) if behalf else None,
-            key=self._optional_key(entry),
+            key=self._optional_key(entry, "statement"),
         )
         entry.done()
         return statement
@@ -269,15 +304,18 @@ class ProgrammeReader:
             authors=self._agents(entry, "by"),
             group=_choice(entry, "group", tuple(groups)),
             listed_as=entry.require("listed_as", str),
-            key=self._optional_key(entry),
+            key=self._optional_key(entry, "input"),
         )
         entry.done()
         return written
 
-    def _optional_key(self, entry: YamlMap) -> str | None:
+    def _optional_key(self, entry: YamlMap, kind: str) -> str | None:
         key = entry.get("key", str)
         if key:
             _check_key(entry, key, "key")
+            if (kind, key) in self.listing_keys:
+                raise entry.error(f"{kind} key '{key}' is used twice", "key")
+            self.listing_keys.add((kind, key))
         return key
 
     def _aliases(self, entry: YamlMap | None) -> dict[AgentRef, tuple[str, ...]]:
@@ -288,6 +326,13 @@ class ProgrammeReader:
             names = entry.require(key, list)
             result[self._agent(entry, key, key)] = tuple(text for text, _ in names.strings())
         return result
+
+
+def _non_empty(owner: YamlMap, key: str) -> YamlList:
+    found = owner.require(key, list)
+    if not len(found):
+        raise owner.error(f"'{key}' must list at least one entry", key)
+    return found
 
 
 def _check_key(owner: YamlMap, key: str, field: str | None = None) -> None:

@@ -54,10 +54,16 @@ def build_and_validate(
     return Built(catalogue, dataset, shapes, validation)
 
 
-def run_build(data_dir: Path, out_dir: Path, iris: Iris, progress: Progress = _quiet) -> Path:
+def run_build(
+    data_dir: Path,
+    out_dir: Path,
+    iris: Iris,
+    progress: Progress = _quiet,
+    shapes_dir: Path = SHAPES_DIR,
+) -> Path:
     """Build, validate and publish a release; a failure leaves the published one untouched."""
     started = build_time()
-    built = build_and_validate(data_dir, iris, progress)
+    built = build_and_validate(data_dir, iris, progress, shapes_dir)
     if not built.validation.conforms:
         raise ValidationFailed(built.validation.text())
     progress(f"writing the release under {out_dir}")

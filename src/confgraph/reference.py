@@ -26,14 +26,18 @@ def load_countries(path: Path) -> dict[str, Country]:
             if missing:
                 raise DataError(shown, 1, f"missing column(s): {', '.join(missing)}")
             return _read_country_rows(reader, shown)
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise DataError(shown, None, f"cannot read file: {exc}") from exc
+    except csv.Error as exc:
+        raise DataError(shown, None, f"malformed CSV: {exc}") from exc
 
 
 def _read_country_rows(reader: csv.DictReader, shown: str) -> dict[str, Country]:
     countries: dict[str, Country] = {}
     for row in reader:
-        code = (row["iso_alpha3"] or "").strip()
+        if any(row.get(column) is None for column in COUNTRY_COLUMNS):
+            raise DataError(shown, reader.line_num, "row has fewer columns than the header")
+        code = row["iso_alpha3"].strip()
         if not CODE_PATTERN.fullmatch(code):
             raise DataError(shown, reader.line_num, f"invalid ISO 3166-1 alpha-3 code {code!r}")
         if code in countries:
@@ -57,6 +61,8 @@ def load_organisations(path: Path, countries: dict[str, Country]) -> dict[str, O
 def _read_organisation(top: YamlMap, key: str, countries: dict[str, Country]) -> Organisation:
     if not KEY_PATTERN.fullmatch(key):
         raise top.error(f"organisation key '{key}' must be lower-case words joined by '-'", key)
+    if key.upper() in countries:
+        raise top.error(f"organisation key '{key}' would clash with the country {key.upper()}", key)
     entry = top.require(key, YamlMap)
     country = entry.get("country", str)
     if country and country not in countries:

@@ -15,7 +15,7 @@ from confgraph import __version__
 from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
-from confgraph.iris import Iris
+from confgraph.iris import Iris, first_free
 from confgraph.vocab import ONTOLOGY_IRI
 
 CURRENT = "current"
@@ -73,9 +73,7 @@ def write_release(content: ReleaseContent, out_dir: Path) -> Path:
     staging.mkdir()
     try:
         release_id = _write_files(content, staging)
-        final = releases / release_id
-        if final.exists():
-            shutil.rmtree(final)
+        final = releases / first_free(release_id, lambda name: (releases / name).exists())
         staging.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

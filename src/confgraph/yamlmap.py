@@ -65,8 +65,12 @@ class YamlMap:
 
     def field_names(self) -> list[str]:
         """Return the keys of this mapping in file order, marking them all as read."""
-        self._seen.update(str(key) for key in self.data)
-        return [str(key) for key in self.data]
+        for key in self.data:
+            if not isinstance(key, str):
+                line = self.data.lc.key(key)[0] + 1
+                raise DataError(self.path, line, f"key {key!r} must be text (quote it)")
+        self._seen.update(self.data)
+        return list(self.data)
 
     def get(self, key: str, kind: type, required: bool = False) -> Any:
         """Return a field of the given type, or None when it is absent and optional."""
@@ -116,6 +120,9 @@ class YamlList:
     def item_line(self, index: int) -> int:
         """Return the 1-based line of an item."""
         return self.data.lc.item(index)[0] + 1
+
+    def __len__(self) -> int:
+        return len(self.data)
 
     def maps(self) -> Iterator[YamlMap]:
         """Yield every item as a mapping; any other item is an error."""
