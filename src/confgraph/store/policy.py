@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,10 @@ FORMS: dict[str, QueryForm] = {
     "ConstructQuery": "CONSTRUCT",
     "DescribeQuery": "DESCRIBE",
 }
+# rdflib's SPARQL machinery is not thread-safe: its pyparsing grammar keeps state while
+# it parses, and evaluation changes the global warnings filter. Request threads share it
+# through this lock (re-entrant: the rdflib engine parses while holding it).
+RDFLIB_SPARQL = threading.RLock()
 READ_ONLY = (
     "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, ...) are refused"
 )
@@ -50,7 +55,8 @@ def parse_query(sparql: str) -> ParsedQuery:
     """
     text = _expand_escapes(sparql)
     try:
-        tree = Query.parse_string(text, parse_all=True)
+        with RDFLIB_SPARQL:
+            tree = Query.parse_string(text, parse_all=True)
     except ParseException as error:
         if _is_update(text):
             raise QueryRefused(READ_ONLY) from None
@@ -83,7 +89,8 @@ def _expand_escapes(sparql: str) -> str:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with RDFLIB_SPARQL:
+            parseUpdate(text)
     except ParseException:
         return False
     return True

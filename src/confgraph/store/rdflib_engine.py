@@ -17,7 +17,7 @@ from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
-from confgraph.store.policy import check_query, order_variables, parse_query
+from confgraph.store.policy import RDFLIB_SPARQL, check_query, order_variables, parse_query
 from confgraph.vocab import SCHEMA
 
 # Never dereference a FROM graph the dataset lacks: the store answers from its own quads only.
@@ -70,13 +70,14 @@ class RdflibStore:
         """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
         parsed = parse_query.__wrapped__(sparql)  # translateQuery rewrites the tree
         check_query(parsed, self.graphs(), dataset)
-        query = translateQuery(parsed.tree, base=base)
-        if dataset is not None:
-            query.algebra["datasetClause"] = _dataset_clause(dataset)
-        # rdflib 7.6's Dataset warns about its own deprecated default_context on each lookup.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
+        with RDFLIB_SPARQL:
+            query = translateQuery(parsed.tree, base=base)
+            if dataset is not None:
+                query.algebra["datasetClause"] = _dataset_clause(dataset)
+            # rdflib 7.6's Dataset warns about its own deprecated default_context on lookups.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
         return order_variables(result, parsed)
 
     def lookup(self, sparql: str) -> QueryResult:
