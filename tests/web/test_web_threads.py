@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from confgraph.errors import ResultTooLarge
+from confgraph.store.oxigraph_engine import OxigraphStore
 from confgraph.store.policy import parse_query
+from confgraph.store.release import Release
 
 QUERIES = [
     f"PREFIX schema: <https://schema.org/> SELECT ?s WHERE {{ ?s schema:name ?n . "
@@ -40,3 +44,31 @@ def test_the_real_server_answers_concurrent_pages_and_queries(server: str) -> No
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(lambda path: fetch_status(server + path), paths))
     assert statuses == [200] * len(paths)
+
+
+def keep_error(store: OxigraphStore, sparql: str) -> ResultTooLarge | None:
+    """Run a query past the row limit and keep its error, as a web error handler does."""
+    try:
+        store.query(sparql, row_limit=2)
+    except ResultTooLarge as error:
+        kept = error  # a cycle: this frame -> error -> traceback -> this frame
+        return kept
+    return None
+
+
+def test_oxigraph_results_are_freed_by_the_thread_that_made_them(release: Release) -> None:
+    # Oxigraph's result objects may only be dropped on the thread that created them; one
+    # caught in a reference cycle is freed later by whichever thread runs the collector.
+    store = OxigraphStore.from_file(release.quads)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for sparql in ("SELECT * { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"):
+            store.query(sparql)
+            assert keep_error(store, sparql) is not None
+        gc.collect()
+        leaked = [type(o).__name__ for o in gc.garbage if type(o).__module__ == "pyoxigraph"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert leaked == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,11 @@ class OxigraphStore:
             raw = self._store.query(parsed.text, base_iri=base, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
-        return order_variables(_to_result(parsed.form, raw, row_limit), parsed)
+        drained = _drain(raw, row_limit)
+        # Oxigraph's results may only be dropped by the thread that made them: drop them
+        # here, before a row-limit error could keep them alive in a traceback.
+        del raw
+        return order_variables(_to_result(parsed.form, drained, row_limit), parsed)
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries."""
@@ -157,14 +162,40 @@ def _triple(quad: Any) -> Triple:
     return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
 
 
-def _to_result(form: str, raw: Any, row_limit: int | None) -> QueryResult:
+@dataclass(frozen=True)
+class _Drained:
+    """A result read out of Oxigraph into rdflib terms (at most row_limit + 1 items)."""
+
+    kind: str
+    boolean: bool | None = None
+    variables: tuple[str, ...] = ()
+    items: tuple[Any, ...] = ()
+
+
+def _drain(raw: Any, row_limit: int | None) -> _Drained:
+    """Read a result into rdflib terms without raising, leaving no Oxigraph object behind."""
     if isinstance(raw, ox.QueryBoolean):
-        return QueryResult(form="ASK", boolean=bool(raw))
+        return _Drained("ASK", boolean=bool(raw))
+    stop = None if row_limit is None else row_limit + 1
     if isinstance(raw, ox.QuerySolutions):
         variables = tuple(v.value for v in raw.variables)
-        rows = take_rows((tuple(_maybe(s[v]) for v in variables) for s in raw), row_limit, "rows")
-        return QueryResult(form="SELECT", variables=variables, rows=rows)
-    triples = take_rows((_triple(t) for t in raw), row_limit, "triples")
+        rows = (tuple(_maybe(s[v]) for v in variables) for s in raw)
+        items = tuple(itertools.islice(rows, stop))
+        rows.close()
+        return _Drained("SELECT", variables=variables, items=items)
+    triples = (_triple(t) for t in raw)
+    items = tuple(itertools.islice(triples, stop))
+    triples.close()
+    return _Drained("GRAPH", items=items)
+
+
+def _to_result(form: str, drained: _Drained, row_limit: int | None) -> QueryResult:
+    if drained.kind == "ASK":
+        return QueryResult(form="ASK", boolean=drained.boolean)
+    if drained.kind == "SELECT":
+        rows = take_rows(iter(drained.items), row_limit, "rows")
+        return QueryResult(form="SELECT", variables=drained.variables, rows=rows)
+    triples = take_rows(iter(drained.items), row_limit, "triples")
     return QueryResult(form="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", triples=triples)
 
 
