@@ -16,6 +16,7 @@ from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
 from confgraph.web.addresses import Addresses
+from confgraph.web.agenda import Meeting, read_agenda
 from confgraph.web.display import Labeller
 from confgraph.web.service import graph_sizes
 
@@ -63,6 +64,7 @@ class Site:
     description: Graph
     namespaces: NamespaceManager = field(init=False)
     _sizes: dict[URIRef, int] | None = field(default=None, init=False)
+    _agenda: list[Meeting] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
@@ -84,6 +86,12 @@ class Site:
         if self._sizes is None:
             self._sizes = graph_sizes(self.store)
         return self._sizes
+
+    def agenda(self) -> list[Meeting]:
+        """Return every meeting's agenda, read once: a served release never changes."""
+        if self._agenda is None:
+            self._agenda = read_agenda(self.store)
+        return self._agenda
 
     def labeller(self) -> Labeller:
         """Return a labeller for the current request's languages."""

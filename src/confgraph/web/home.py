@@ -7,7 +7,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from confgraph.vocab import CG
-from confgraph.web.agenda import agenda_nodes, read_agenda
+from confgraph.web.agenda import agenda_nodes
 from confgraph.web.app import site
 from confgraph.web.display import local_time
 
@@ -26,7 +26,7 @@ KIND_CLASSES = {
 @blueprint.get("/")
 def index() -> str:
     """Render the agenda of every meeting day by day."""
-    meetings = read_agenda(site().store)
+    meetings = site().agenda()
     labeller = site().labeller()
     labeller.prefetch(agenda_nodes(meetings))
 
