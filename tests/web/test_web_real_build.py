@@ -116,3 +116,20 @@ def test_named_graphs_of_the_build_are_served(
         path = str(name).removeprefix(built[0].base)
         response = client.get(path + ".nt")
         assert response.status_code == 200 and len(parse_rdf(response.get_data(), "nt")) > 100
+
+
+def test_floor_lists_name_the_agents_only_where_the_listing_does_not(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    items = {
+        text: item
+        for item in parse_html(html).iter("li")
+        for text in [
+            next((a.text for a in item.iter("a") if "entry" in a.attrs.get("class", "")), None)
+        ]
+        if text
+    }
+    assert not list(items["Finland"].iter("span")), "the listing already names Finland"
+    by = items["Philippine (panel 1)"].iter("span")[0]
+    assert [a.text for a in by.iter("a")] == ["Philippines"]
+    joint = items["Caritas Internationalis et Anglican Alliance"].iter("span")[0]
+    assert [a.text for a in joint.iter("a")] == ["Caritas Internationalis", "Anglican Alliance"]

@@ -75,7 +75,7 @@ class Entry:
     """A statement or written input as the programme lists it."""
 
     iri: URIRef
-    listed: Node
+    listed: str
     agents: list[Node] = field(default_factory=list)
 
 
@@ -137,7 +137,7 @@ def _add_floor(store: Store, meetings: dict[Node, Meeting], items: dict[Node, It
         if meeting not in meetings:
             continue
         entries = groups[meeting].setdefault(group, {})
-        record = entries.setdefault(entry, Entry(entry, listed))
+        record = entries.setdefault(entry, Entry(entry, str(listed)))
         if agent is not None and agent not in record.agents:
             record.agents.append(agent)
             if item in items and agent not in items[item].floor:
