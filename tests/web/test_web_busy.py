@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
+from busyworker import busy_worker
 from flask.testing import FlaskClient
 from webfixture import BASE, M
 
-from confgraph.errors import QueryTimeout
 from confgraph.settings import Settings
 from confgraph.store.release import Release
 from confgraph.store.sandbox import SandboxedStore
 from confgraph.web.app import create_app
 
-SLOW = (
-    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
-)
 MEETING = M.removeprefix(BASE)
 PAGES = ["/", f"{MEETING}.html", f"{MEETING}/session/panel-1.html"]
 
@@ -42,23 +38,10 @@ def test_pages_do_not_wait_for_busy_query_workers(
 ) -> None:
     client, store = busy_client
     assert client.get(path).status_code == 200  # caches filled while the pool is idle
-    stopped: list[QueryTimeout] = []
-
-    def run_slow() -> None:
-        try:
-            store.query(SLOW)
-        except QueryTimeout as error:
-            stopped.append(error)
-
-    busy = threading.Thread(target=run_slow)
-    busy.start()
-    try:
-        time.sleep(0.3)
+    with busy_worker(store) as stopped:
         started = time.monotonic()
         response = client.get(path)
         elapsed = time.monotonic() - started
-    finally:
-        busy.join()
     assert len(stopped) == 1
     assert response.status_code == 200
     assert elapsed < 1.5

@@ -25,16 +25,18 @@ EXTENSIONS = {
     "application/rdf+xml": "rdf",
     "application/n-triples": "nt",
 }
+GRAPH_PATH = "/graph/2030-01-test"
 RDFLIB = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml", "nt": "nt"}
 
 
+@pytest.mark.parametrize("path", [PANEL, GRAPH_PATH], ids=["resource", "named-graph"])
 @pytest.mark.parametrize(("accept", "extension"), EXTENSIONS.items())
-def test_resource_redirects_303_to_its_document(
-    client: FlaskClient, accept: str, extension: str
+def test_redirects_303_to_the_document_in_the_accepted_format(
+    client: FlaskClient, path: str, accept: str, extension: str
 ) -> None:
-    response = client.get(PANEL, headers={"Accept": accept})
+    response = client.get(path, headers={"Accept": accept})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"{PANEL}.{extension}"
+    assert response.headers["Location"] == f"{path}.{extension}"
     assert "Accept" in response.headers["Vary"]
 
 
@@ -193,19 +195,6 @@ def test_a_path_no_iri_can_hold_is_404_not_500(client: FlaskClient, path: str) -
 def test_404_honours_format_and_varies_on_accept(client: FlaskClient) -> None:
     response = client.get("/id/nothing/here?format=ttl", headers={"Accept": "text/html"})
     assert response.status_code == 404 and response.mimetype == "text/turtle"
-    assert "Accept" in response.headers["Vary"]
-
-
-GRAPH_PATH = "/graph/2030-01-test"
-
-
-@pytest.mark.parametrize(("accept", "extension"), EXTENSIONS.items())
-def test_named_graph_redirects_303_to_its_content(
-    client: FlaskClient, accept: str, extension: str
-) -> None:
-    response = client.get(GRAPH_PATH, headers={"Accept": accept})
-    assert response.status_code == 303
-    assert response.headers["Location"] == f"{GRAPH_PATH}.{extension}"
     assert "Accept" in response.headers["Vary"]
 
 

@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from busyworker import SLOW, busy_worker
 from loopback import listener
 from rdflib import Literal, URIRef
 from webfixture import GRAPH, ID, ONTOLOGY, M
@@ -30,9 +30,6 @@ from confgraph.store.release import Release
 from confgraph.store.sandbox import SandboxedStore
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "confgraph" / "web"
-SLOW = (
-    "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(8)) + " }"
-)
 
 
 @pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox"])
@@ -274,21 +271,10 @@ def test_lookups_do_not_wait_for_busy_workers(release: Release) -> None:
     store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=3.0)
     try:
         assert store.query("ASK {}").boolean is True
-        stopped: list[Exception] = []
-
-        def run_slow() -> None:
-            try:
-                store.query(SLOW)
-            except QueryTimeout as error:
-                stopped.append(error)
-
-        busy = threading.Thread(target=run_slow)
-        busy.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        assert store.lookup(f"ASK {{ <{M}> ?p ?o }}").boolean is True
-        assert time.monotonic() - started < 1
-        busy.join()
+        with busy_worker(store) as stopped:
+            started = time.monotonic()
+            assert store.lookup(f"ASK {{ <{M}> ?p ?o }}").boolean is True
+            assert time.monotonic() - started < 1
         assert len(stopped) == 1
     finally:
         store.close()
