@@ -174,7 +174,7 @@ class ProgrammeWriter:
         if item.description:
             self.graph.add((subject, SCHEMA.description, en(item.description)))
         if item.number is not None:
-            number = Literal(str(item.number), datatype=XSD.positiveInteger)
+            number = Literal(item.number)  # canonical xsd:integer: engines keep it as written
             self.graph.add((subject, CG.panelNumber, number))
         self._links(subject, item.links)
         self._nest(parent, subject)
