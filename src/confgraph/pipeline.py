@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-from confgraph.build import ONTOLOGY_FILE, build_dataset, data_graph
+from confgraph.build import ONTOLOGY_FILE, BuiltDataset, build_dataset, data_graph
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
@@ -29,7 +29,7 @@ class Built:
     """A built and validated dataset with what it was made from."""
 
     catalogue: Catalogue
-    dataset: Dataset
+    dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
 
