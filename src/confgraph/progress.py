@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -35,6 +36,7 @@ class Phase:
         self.done = 0
         self._total = total
         self._view = view
+        self._lock = threading.Lock()  # advance() may be called from a pool's callback threads
         self.started = view.clock()
         view.start(self)
 
@@ -45,18 +47,21 @@ class Phase:
 
     @total.setter
     def total(self, total: int | None) -> None:
-        self._total = total
-        self._view.update(self)
+        with self._lock:
+            self._total = total
+            self._view.update(self)
 
     def advance(self, n: int = 1) -> None:
         """Count n more units of this phase as done."""
-        self.done += n
-        self._view.update(self)
+        with self._lock:
+            self.done += n
+            self._view.update(self)
 
     def complete(self, total: int) -> None:
         """Count the whole phase as done at once: total units (for a step that is one call)."""
-        self._total = total
-        self.advance(total - self.done)
+        with self._lock:
+            self._total, self.done = total, total
+            self._view.update(self)
 
     def __enter__(self) -> Self:
         return self
