@@ -82,3 +82,11 @@ def test_cli_reports_an_engine_error_without_a_traceback(
     assert result.exit_code == 1
     assert f"error: SHACL engine {ENGINE}" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_validation_reads_the_data_without_changing_it() -> None:
+    data = turtle(NAMELESS)
+    before = set(data)
+    validate_graph(data, turtle(PERSON_SHAPE))
+    validate_graph(data, turtle(PERSON_SHAPE), turtle("<urn:x:a> <urn:x:b> <urn:x:c> ."))
+    assert set(data) == before

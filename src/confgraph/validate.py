@@ -67,22 +67,26 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationResult:
-    """Validate data, together with the ontology it refers to (role types), against shapes."""
+    """Validate data, together with the ontology it refers to (role types), against shapes.
+
+    Data that already holds the ontology is validated as it is (ontology=None), uncopied.
+    """
     return run_engine(turbo_validate, with_ontology(data, ontology), shapes, ENGINE)
 
 
 def with_ontology(data: Graph, ontology: Graph | None) -> Graph:
-    """Return one plain rdflib Graph of the data and the ontology."""
+    """Return one plain rdflib Graph of the data and the ontology (the data itself if none)."""
     for graph in (data, ontology):
         # A pyoxigraph Store rewrites literals (the engine then reports false violations), and
         # copying an rdflib Dataset would keep only its default graph: refuse both.
         plain = isinstance(graph, Graph) and not isinstance(graph, ConjunctiveGraph)
         if graph is not None and not plain:
             raise TypeError(f"SHACL validation takes a plain rdflib Graph, not {type(graph)}")
+    if ontology is None:
+        return data  # the engines only read it (ENGINE_OPTIONS: no inference, not in place)
     combined = Graph()
     combined += data
-    if ontology is not None:
-        combined += ontology
+    combined += ontology
     return combined
 
 
