@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import reprlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +17,9 @@ MAX_BYTES = 16 * 2**20
 
 def display_path(path: Path) -> str:
     """Return a path relative to the working directory when it lies below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
+    try:  # not resolved: a symbolic link is shown by its own name, and a loop is no error here
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except ValueError:
         return str(path)
 
 
