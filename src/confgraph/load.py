@@ -26,8 +26,9 @@ def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
     Programme files are read in a pool of `workers` processes (default: one per core);
     every file's error is reported, in file order, not only the first file's.
     """
-    countries_path = inside(data_dir, data_dir / "reference" / "countries.csv")
-    organisations_path = inside(data_dir, data_dir / "organisations.yaml")
+    root = data_root(data_dir)
+    countries_path = inside(root, data_dir / "reference" / "countries.csv")
+    organisations_path = inside(root, data_dir / "organisations.yaml")
     countries = load_countries(countries_path)
     organisations = load_organisations(organisations_path, countries)
     files = programme_files(data_dir)
@@ -50,22 +51,30 @@ def programme_files(data_dir: Path) -> list[Path]:
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise DataError(display_path(folder), None, "no programme files (*.yaml)")
+    root = data_root(data_dir)
     errors: list[DataError] = []
     for path in files:
         try:
-            inside(data_dir, path)
+            inside(root, path)
         except DataError as error:
             errors.append(error)
     raise_all(errors)
     return files
 
 
-def inside(data_dir: Path, path: Path) -> Path:
-    """Return a path after checking that it is a regular file within the data directory."""
+def data_root(data_dir: Path) -> Path:
+    """Return the data directory's real path, which every file it holds must lie within."""
+    try:
+        return data_dir.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise DataError(display_path(data_dir), None, "cannot read the data directory") from exc
+
+
+def inside(root: Path, path: Path) -> Path:
+    """Return a path after checking that it is a regular file within the root directory."""
     shown = display_path(path)
     try:
         target = path.resolve(strict=True)
-        root = data_dir.resolve(strict=True)
     except RuntimeError as exc:  # Python before 3.13 reports a symbolic link loop so
         raise DataError(shown, None, "symbolic link loop; cannot read file") from exc
     except OSError as exc:

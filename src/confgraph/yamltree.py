@@ -73,10 +73,13 @@ def parse_tree(text: str) -> Any:
     """Return the single document of a YAML text as LineDicts, LineLists and scalars."""
     check_characters(text)
     builder = TreeBuilder()
-    parser = CParser(text)
+    next_event = CParser(text).get_event
+    handlers = builder.handlers
     try:
-        while parser.check_event():
-            builder.feed(parser.get_event())
+        while (event := next_event()) is not None:
+            handler = handlers.get(type(event))
+            if handler:
+                handler(event)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise TreeError(mark.line + 1 if mark else None, f"malformed YAML: {exc.problem}") from exc
@@ -114,25 +117,40 @@ class TreeBuilder:
         self.keys: list[tuple[Any, int] | None] = []
         self.root: Any = None
         self.documents = 0
+        self.handlers = {
+            events.ScalarEvent: self.scalar,
+            events.MappingStartEvent: self.open,
+            events.SequenceStartEvent: self.open,
+            events.MappingEndEvent: self.close,
+            events.SequenceEndEvent: self.close,
+            events.AliasEvent: self.alias,
+            events.DocumentStartEvent: self.document,
+        }
 
-    def feed(self, event: events.Event) -> None:
-        """Take one event."""
+    def scalar(self, event: events.ScalarEvent) -> None:
+        """Take a scalar: resolve its value and place it."""
         line = event.start_mark.line + 1
-        if isinstance(event, events.NodeEvent) and event.anchor:
-            raise TreeError(line, "anchors (&name) and aliases (*name) are not allowed")
-        if isinstance(event, events.ScalarEvent):
-            self.add(scalar_value(event, line), line)
-        elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
-            self.open(event, line)
-        elif isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
-            self.close()
-        elif isinstance(event, events.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise TreeError(line, "a file holds one YAML document, not several")
+        if event.anchor:
+            self.alias(event)
+        self.add(scalar_value(event, line), line)
 
-    def open(self, event: events.CollectionStartEvent, line: int) -> None:
+    def alias(self, event: events.NodeEvent) -> None:
+        """Refuse anchors and aliases (an alias bomb expands a few lines into billions)."""
+        line = event.start_mark.line + 1
+        raise TreeError(line, "anchors (&name) and aliases (*name) are not allowed")
+
+    def document(self, event: events.DocumentStartEvent) -> None:
+        """Count documents: a file holds one."""
+        self.documents += 1
+        if self.documents > 1:
+            line = event.start_mark.line + 1
+            raise TreeError(line, "a file holds one YAML document, not several")
+
+    def open(self, event: events.CollectionStartEvent) -> None:
         """Start a mapping or a sequence inside the one being read."""
+        line = event.start_mark.line + 1
+        if event.anchor:
+            self.alias(event)
         if event.tag not in (None, "!", CONTAINER_TAGS[type(event)]):
             raise TreeError(line, f"tag {event.tag} is not supported here")
         if len(self.stack) >= MAX_DEPTH:
@@ -143,7 +161,7 @@ class TreeBuilder:
         self.stack.append(container)
         self.keys.append(None)
 
-    def close(self) -> None:
+    def close(self, event: events.CollectionEndEvent) -> None:
         """End the innermost mapping or sequence."""
         self.stack.pop()
         self.keys.pop()
@@ -154,7 +172,7 @@ class TreeBuilder:
             self.root = value
             return
         container = self.stack[-1]
-        if isinstance(container, LineList):
+        if type(container) is LineList:
             container.append(value)
             container.item_lines.append(line)
             return
@@ -180,12 +198,15 @@ def check_key(container: LineDict, key: Any, line: int) -> Any:
 
 def scalar_value(event: events.ScalarEvent, line: int) -> Any:
     """Return the Python value of a scalar, resolving plain ones by YAML 1.2's core schema."""
+    text = event.value
+    if event.tag is None and not event.style:
+        if text and text[0] not in NOT_TEXT_STARTS:
+            return text
+        return resolve_plain(text, line)
     if event.style == '"':
-        found = FORBIDDEN.search(event.value)
+        found = FORBIDDEN.search(text)
         if found:
             raise TreeError(line, f"{describe_character(found[0])} (an escape) is not allowed")
-    if event.tag is None and event.implicit[0] and not event.style:
-        return resolve_plain(event.value, line)
     if event.tag in (None, "!"):
         return event.value
     if not event.tag.startswith(CORE) or event.tag[len(CORE) :] not in (*IMPLICIT, "str"):
