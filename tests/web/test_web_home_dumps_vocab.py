@@ -72,10 +72,10 @@ def test_summary_counts_meetings_people_and_agents_from_class_partitions() -> No
         format="turtle",
         data=f"""@prefix void: <http://rdfs.org/ns/void#> .
 <{dataset}> void:triples 1000 ; void:classPartition [ void:class <{FOAF.Person}> ;
-  void:entities 12 ], [ void:class <{CG.Meeting}> ; void:entities 3 ],
+  void:entities 12 ], [ void:class <{CG.Meeting}> ; void:entities 1 ],
   [ void:class <{CG.Room}> ; void:entities 4 ] .""",
     )
-    assert summary(void, dataset) == [("meetings", 3), ("people", 12), ("triples", 1000)]
+    assert summary(void, dataset) == [("meeting", 1), ("people", 12), ("triples", 1000)]
 
 
 def test_home_pages_meetings_newest_first(meetings_app: FlaskClient) -> None:

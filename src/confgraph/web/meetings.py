@@ -47,12 +47,12 @@ VENUES = (
 )
 # What the summary counts, as the release's VoID class partitions give them.
 SUMMARY_CLASSES = (
-    ("meetings", CG.Meeting),
-    ("people", FOAF.Person),
-    ("organisations", ORG.Organization),
-    ("countries", CG.Country),
-    ("statements", CG.Statement),
-    ("written inputs", CG.WrittenInput),
+    (("meeting", "meetings"), CG.Meeting),
+    (("person", "people"), FOAF.Person),
+    (("organisation", "organisations"), ORG.Organization),
+    (("country", "countries"), CG.Country),
+    (("statement", "statements"), CG.Statement),
+    (("written input", "written inputs"), CG.WrittenInput),
 )
 
 
@@ -133,11 +133,11 @@ def summary(description: Graph, dataset: URIRef) -> list[tuple[str, int]]:
         entities = description.value(partition, VOID.entities)
         if isinstance(cls, URIRef) and isinstance(entities, Literal):
             found[cls] = int(entities)
-    counts = [(name, found[cls]) for name, cls in SUMMARY_CLASSES if cls in found]
+    counts = [(names, found[cls]) for names, cls in SUMMARY_CLASSES if cls in found]
     triples = description.value(dataset, VOID.triples)
     if isinstance(triples, Literal):
-        counts.append(("triples", int(triples)))
-    return counts
+        counts.append((("triple", "triples"), int(triples)))
+    return [(names[count != 1], count) for names, count in counts]
 
 
 def local_date(value: Node | None, zone: str | None) -> str:
