@@ -71,7 +71,7 @@ ex:panel a cg:ProgrammeItem, cg:Panel, schema:Event ;
     schema:startDate "2017-09-04T10:15:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T13:00:00+02:00"^^xsd:dateTime ;
     schema:location ex:plenary ; schema:superEvent ex:day ;
-    cg:panelNumber "1"^^xsd:positiveInteger ;
+    cg:panelNumber "1"^^xsd:integer ;
     cg:background <https://example.org/panel-1.pdf> .
 
 ex:lunch a cg:ProgrammeItem, cg:Break, schema:Event ;
@@ -276,13 +276,13 @@ VIOLATIONS = [
     case(
         "panel-number-zero",
         "Panel-panelNumber",
-        replace("ex:panel", "cg:panelNumber", '"0"^^xsd:positiveInteger'),
+        replace("ex:panel", "cg:panelNumber", '"0"^^xsd:integer'),
     ),
     case("panel-without-number", "Panel-panelNumberExpected", drop("ex:panel", "cg:panelNumber")),
     case(
         "summary-panel-with-number",
         "SummaryPanel-panelNumber",
-        add("ex:summary", "cg:panelNumber", '"4"^^xsd:positiveInteger'),
+        add("ex:summary", "cg:panelNumber", '"4"^^xsd:integer'),
     ),
     case("panel-inside-a-break", "Break-subEvent", add("ex:lunch", "schema:subEvent", "ex:panel")),
     case(

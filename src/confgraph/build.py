@@ -34,16 +34,36 @@ ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "confgraph.tt
 
 
 def build_dataset(catalogue: Catalogue, iris: Iris, ontology: Graph | None = None) -> Dataset:
-    """Return a dataset with one named graph per programme plus the ontology graph."""
+    """Return a dataset of one graph per programme, the shared graph and the ontology graph.
+
+    No triple is in two graphs: a programme's graph holds the triples that touch its
+    meeting's IRIs; what programmes share (agents, places, groups, series) is in the
+    shared graph, once, however many programmes mention it.
+    """
     dataset = Dataset()
+    shared = dataset.graph(iris.shared_graph())
     for programme in catalogue.programmes:
-        graph = dataset.graph(iris.graph(programme.meeting.key))
-        ProgrammeWriter(graph, iris, catalogue, programme).write()
+        written = Graph()
+        ProgrammeWriter(written, iris, catalogue, programme).write()
+        key = programme.meeting.key
+        own = dataset.graph(iris.graph(key))
+        for triple in written:
+            target = own if iris.owns(key, triple[0]) or iris.owns(key, triple[2]) else shared
+            target.add(triple)
     if ontology is not None:
         target = dataset.graph(ONTOLOGY_IRI)
         for triple in ontology:
             target.add(triple)
     return dataset
+
+
+def data_graph(dataset: Dataset) -> Graph:
+    """Return the merge of the data graphs (every graph but the ontology), each triple once."""
+    union = Graph()
+    for graph in dataset.graphs():
+        if graph.identifier != ONTOLOGY_IRI:
+            union += graph
+    return union
 
 
 def date_time(value: dt.datetime) -> Literal:
@@ -174,7 +194,7 @@ class ProgrammeWriter:
         if item.description:
             self.graph.add((subject, SCHEMA.description, en(item.description)))
         if item.number is not None:
-            number = Literal(str(item.number), datatype=XSD.positiveInteger)
+            number = Literal(item.number)  # canonical xsd:integer: engines keep it as written
             self.graph.add((subject, CG.panelNumber, number))
         self._links(subject, item.links)
         self._nest(parent, subject)

@@ -10,6 +10,7 @@ import click
 
 from confgraph import __version__
 from confgraph.errors import ConfgraphError
+from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, run_build
 from confgraph.validate import SHAPES_DIR
@@ -98,6 +99,25 @@ def validate(data_dir: Path, shapes_dir: Path, base: str) -> None:
     click.echo(built.validation.text())
     if not built.validation.conforms:
         sys.exit(3)
+
+
+@main.command()
+@click.option("--meetings", type=click.IntRange(min=1), required=True, help="Number of meetings.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="New (or empty) directory to write the data directory into.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generator.")
+def generate(meetings: int, out_dir: Path, seed: int) -> None:
+    """Write a synthetic corpus of programmes (every name marked synthetic) to measure with."""
+    try:
+        files = generate_corpus(meetings, out_dir, seed)
+    except ConfgraphError as error:
+        fail(error)
+    click.echo(f"{len(files)} synthetic programmes written to {out_dir}")
 
 
 main.add_command(serve)

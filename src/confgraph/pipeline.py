@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from confgraph.build import ONTOLOGY_FILE, build_dataset
+from confgraph.build import ONTOLOGY_FILE, build_dataset, data_graph
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
@@ -16,7 +16,6 @@ from confgraph.model import Catalogue
 from confgraph.release import (
     ReleaseContent,
     build_time,
-    data_graph,
     source_infos,
     write_release,
 )
