@@ -23,13 +23,13 @@ ITEM_KINDS = {
     CG.ClosingSegment: "closing",
 }
 
-# Every query names the meeting's graph: a page reads its own meeting, never the whole dataset.
+# The meeting's own facts are read by subject; the agenda's queries name the meeting's graph:
+# a page reads its own meeting, never the whole dataset.
 HEADER = (
     PREFIXES
-    + """SELECT ?zone ?place WHERE {{ GRAPH {graph} {{
-  {meeting} a cg:Meeting .
+    + """SELECT ?zone ?place WHERE {{ {meeting} a cg:Meeting .
   OPTIONAL {{ {meeting} cg:timeZone ?zone }} OPTIONAL {{ {meeting} schema:location ?place }}
-}} }} LIMIT 1"""
+}} LIMIT 1"""
 )
 DAYS = (
     PREFIXES

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from confgraph.errors import RequestError, ResourceNotFound
 from confgraph.web.app import site
 from confgraph.web.meetings import date_range, read_page, summary
-from confgraph.web.programme import linker
+from confgraph.web.programme import linker, programme_graph
 
 blueprint = Blueprint("home", __name__)
 
@@ -16,7 +16,7 @@ blueprint = Blueprint("home", __name__)
 def index() -> str:
     """List one page of meetings (?page=N) with their dates, venue and counts."""
     number = page_number(request.args.getlist("page"))
-    page = read_page(site().store, number, site().settings.page_size)
+    page = read_page(site().store, number, site().settings.page_size, programme_graph)
     if number > page.last:
         raise ResourceNotFound(f"page {number} is past the last page of meetings ({page.last})")
     labeller = site().labeller()

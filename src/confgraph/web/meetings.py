@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,19 +16,19 @@ from confgraph.store.base import Store
 from confgraph.vocab import CG
 from confgraph.web.views import PREFIXES, sparql_iri
 
-COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?graph { ?meeting a cg:Meeting } }"
+COUNT = PREFIXES + "SELECT (COUNT(DISTINCT ?meeting) AS ?n) WHERE { ?meeting a cg:Meeting }"
 PAGE = (
     PREFIXES
-    + """SELECT ?meeting ?graph ?start WHERE {{ GRAPH ?graph {{
+    + """SELECT ?meeting ?start WHERE {{
   ?meeting a cg:Meeting . OPTIONAL {{ ?meeting schema:startDate ?start }}
-}} }} ORDER BY DESC(?start) ?meeting LIMIT {limit} OFFSET {offset}"""
+}} ORDER BY DESC(?start) ?meeting LIMIT {limit} OFFSET {offset}"""
 )
-# Bounded by the page's meetings: each is looked up in its own graph.
+# Bounded by the page's meetings: their own facts by subject, their contents in their graphs.
 DETAILS = (
     PREFIXES
-    + """SELECT ?meeting ?end ?place ?zone WHERE {{ VALUES (?meeting ?graph) {{ {pairs} }}
-  GRAPH ?graph {{ ?meeting a cg:Meeting . OPTIONAL {{ ?meeting schema:endDate ?end }}
-    OPTIONAL {{ ?meeting schema:location ?place }} OPTIONAL {{ ?meeting cg:timeZone ?zone }} }}
+    + """SELECT ?meeting ?end ?place ?zone WHERE {{ VALUES ?meeting {{ {meetings} }}
+  ?meeting a cg:Meeting . OPTIONAL {{ ?meeting schema:endDate ?end }}
+  OPTIONAL {{ ?meeting schema:location ?place }} OPTIONAL {{ ?meeting cg:timeZone ?zone }}
 }}"""
 )
 COUNTS = (
@@ -61,7 +62,6 @@ class MeetingRow:
     """One meeting as the list shows it."""
 
     iri: URIRef
-    graph: URIRef
     start: Node | None
     end: Node | None = None
     place: Node | None = None
@@ -92,25 +92,43 @@ def count_meetings(store: Store) -> int:
     return int(rows[0][0]) if rows and isinstance(rows[0][0], Literal) else 0
 
 
-def read_page(store: Store, number: int, size: int) -> Page:
-    """Read page number (from 1) of the meetings, newest first, with their counts."""
+def read_page(
+    store: Store, number: int, size: int, graph_of: Callable[[URIRef], URIRef | None]
+) -> Page:
+    """Read page number (from 1) of the meetings, newest first, with their counts.
+
+    graph_of names the graph that holds a meeting's programme.
+    """
     rows = store.lookup(PAGE.format(limit=size, offset=(number - 1) * size)).rows
-    meetings = [MeetingRow(iri, graph, start) for iri, graph, start in rows]
+    meetings = [MeetingRow(iri, start) for iri, start in rows if isinstance(iri, URIRef)]
     if meetings:
         _add_details(store, meetings)
+        _add_counts(store, meetings, graph_of)
+        _add_venues(store, meetings)
     return Page(number, size, count_meetings(store), meetings)
 
 
 def _add_details(store: Store, meetings: list[MeetingRow]) -> None:
-    pairs = " ".join(f"({sparql_iri(m.iri)} {sparql_iri(m.graph)})" for m in meetings)
     by_iri = {m.iri: m for m in meetings}
-    for iri, end, place, zone in store.lookup(DETAILS.format(pairs=pairs)).rows:
+    listed = " ".join(sparql_iri(m.iri) for m in meetings)
+    for iri, end, place, zone in store.lookup(DETAILS.format(meetings=listed)).rows:
         row = by_iri[iri]
         row.end, row.place = row.end or end, row.place or place
         row.zone = row.zone or (str(zone) if zone is not None else None)
+
+
+def _add_counts(
+    store: Store, meetings: list[MeetingRow], graph_of: Callable[[URIRef], URIRef | None]
+) -> None:
+    graphs = {m.iri: graph_of(m.iri) for m in meetings}
+    pairs = " ".join(
+        f"({sparql_iri(iri)} {sparql_iri(graph)})" for iri, graph in graphs.items() if graph
+    )
+    if not pairs:
+        return
+    by_iri = {m.iri: m for m in meetings}
     for iri, items, statements in store.lookup(COUNTS.format(pairs=pairs)).rows:
         by_iri[iri].items, by_iri[iri].statements = int(items), int(statements)
-    _add_venues(store, meetings)
 
 
 def _add_venues(store: Store, meetings: list[MeetingRow]) -> None:

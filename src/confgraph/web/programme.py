@@ -73,15 +73,23 @@ def linker(label: Callable[[Node], str]) -> Callable[[Node], Markup]:
     return link
 
 
+def meeting_key(meeting: Node) -> str | None:
+    """Return the key a meeting's IRI ends with (<base>/id/meeting/<key>), if it is one."""
+    path = site().addresses.local_path(str(meeting)) if isinstance(meeting, URIRef) else None
+    key = path[len(MEETING_PATH) :] if path and path.startswith(MEETING_PATH) else ""
+    return key if key and "/" not in key and "#" not in key else None
+
+
+def programme_graph(meeting: URIRef) -> URIRef | None:
+    """Return the named graph of a meeting's programme (<base>/graph/<key>)."""
+    key = meeting_key(meeting)
+    return site().addresses.iri("/graph/" + key) if key else None
+
+
 def agenda_href(meeting: Node, types: Iterable[Node] = (CG.Meeting,)) -> str | None:
     """Return the address of a meeting's agenda page, or None for anything but a meeting."""
-    if not isinstance(meeting, URIRef) or CG.Meeting not in types:
-        return None
-    path = site().addresses.local_path(str(meeting)) or ""
-    key = path[len(MEETING_PATH) :] if path.startswith(MEETING_PATH) else ""
-    if not key or "/" in key or "#" in key:
-        return None
-    return url_for("programme.agenda", meeting=key)
+    key = meeting_key(meeting) if CG.Meeting in types else None
+    return url_for("programme.agenda", meeting=key) if key else None
 
 
 @blueprint.app_context_processor
