@@ -25,10 +25,9 @@ MEETING_PATH = "/id/meeting/"
 @blueprint.get("/programme/<meeting>")
 def agenda(meeting: str) -> str:
     """Render one meeting's agenda day by day, then the floor's lists."""
-    addresses = site().addresses
-    iri = addresses.iri(MEETING_PATH + meeting)
-    graph = addresses.iri("/graph/" + meeting)
-    found = read_agenda(site().store, iri, graph) if is_iri(iri) and is_iri(graph) else None
+    iri = site().addresses.iri(MEETING_PATH + meeting)
+    graph = programme_graph(iri) if is_iri(iri) else None
+    found = read_agenda(site().store, iri, graph) if graph is not None else None
     if found is None:
         raise ResourceNotFound(f"{iri} is no meeting of this dataset")
     labeller = site().labeller()
