@@ -50,6 +50,9 @@ class Settings:
         click.IntRange(min=0),
     )
     threads: int = _setting(8, "Request threads of the waitress server.", click.IntRange(min=1))
+    page_size: int = _setting(
+        20, "Meetings listed per page of the home page.", click.IntRange(1, 500)
+    )
     default_language: str = _setting(
         "en", "Language of labels when none matches the request's Accept-Language."
     )

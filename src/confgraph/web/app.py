@@ -149,9 +149,9 @@ def create_app(settings: Settings, store: Store, release: Release) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from confgraph.web import dumps, home, resources, sparql, vocabulary
+    from confgraph.web import dumps, home, programme, resources, sparql, vocabulary
 
-    for module in (home, sparql, resources, dumps, vocabulary):
+    for module in (home, programme, sparql, resources, dumps, vocabulary):
         app.register_blueprint(module.blueprint)
 
 
