@@ -78,6 +78,8 @@ def serve(**options: Any) -> None:
     import waitress
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # A plain SIGTERM (service managers, test harnesses) stops the loop and the query workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         settings = settings_from_options(options)
         app, follower = build_app(settings)
@@ -91,14 +93,12 @@ def serve(**options: Any) -> None:
     release = follower.current().release
     click.echo(f"serving release {release.release_id} from {release.path}", err=True)
     click.echo(f"at http://{settings.host}:{settings.port}/", err=True)
-    # A plain SIGTERM (service managers, test harnesses) stops the loop and the query workers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     follower.follow()
     try:
         server.run()
     finally:
         server.close()
-        follower.close()
+        follower.close(wait=False)
 
 
 def waitress_options(settings: Settings) -> dict[str, Any]:
@@ -113,6 +113,8 @@ def waitress_options(settings: Settings) -> dict[str, Any]:
         "cleanup_interval": max(1, min(30, settings.channel_timeout // 2)),
         "asyncore_use_poll": True,
         "ident": "confgraph",
+        # SERVER_NAME: links name the configured address, not the client's Host header.
+        "server_name": settings.host,
     }
 
 

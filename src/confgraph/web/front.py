@@ -52,10 +52,15 @@ class FrontDoor:
             environ["SCRIPT_NAME"] = prefix
         elif not self.trusted_proxy:
             environ["HTTP_HOST"] = _listening_address(environ)
-        if "HTTP_RANGE" in environ and parse_range_header(environ["HTTP_RANGE"]) is None:
-            # RFC 9110 14.2: a Range that does not parse is ignored (full 200), not a 416.
+        if "HTTP_RANGE" in environ and not _readable_range(environ["HTTP_RANGE"]):
+            # RFC 9110 14.2: a Range that does not parse, or in another unit, is ignored.
             del environ["HTTP_RANGE"]
         return self.app(environ, start_response)
+
+
+def _readable_range(header: str) -> bool:
+    ranges = parse_range_header(header)
+    return ranges is not None and ranges.units == "bytes"
 
 
 def _listening_address(environ: dict[str, Any]) -> str:

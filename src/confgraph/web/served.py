@@ -51,7 +51,22 @@ class ServedRelease:
             self._users -= 1
             last = self._users == 0
         if last:
-            self._on_close()
+            self._close()
+
+    def close_now(self) -> None:
+        """Close at once, whoever still uses it (the server is stopping)."""
+        with self._lock:
+            self._users = 0
+        self._close()
+
+    def _close(self) -> None:
+        with self._lock:
+            on_close, self._on_close = self._on_close, _nothing
+        on_close()
+
+
+def _nothing() -> None:
+    """Do nothing (what closing a closed release does)."""
 
 
 class Releases(Protocol):
@@ -70,7 +85,7 @@ class FixedRelease:
     """One Site for the application's life (its store is the caller's to close)."""
 
     def __init__(self, site: Site) -> None:
-        self._served = ServedRelease(site, lambda: None)
+        self._served = ServedRelease(site, _nothing)
 
     def enter(self) -> ServedRelease:
         """Return the one served release."""
@@ -130,12 +145,15 @@ class ReleaseFollower:
         log.warning("now serving release %s", fresh.site.release.release_id)
         return True
 
-    def close(self) -> None:
-        """Stop following and close the served release once its requests end."""
+    def close(self, wait: bool = True) -> None:
+        """Stop following; close the served release once its requests end, or now."""
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join()
-        self._served.leave()
+        if wait:
+            self._served.leave()
+        else:
+            self._served.close_now()
 
     def _watch(self, interval: float) -> None:
         while not self._stop.wait(interval):
