@@ -93,12 +93,19 @@ def serve(**options: Any) -> None:
     release = follower.current().release
     click.echo(f"serving release {release.release_id} from {release.path}", err=True)
     click.echo(f"at http://{settings.host}:{settings.port}/", err=True)
+    signal.signal(signal.SIGTERM, functools.partial(_stop, follower))
     follower.follow()
     try:
         server.run()
     finally:
         server.close()
         follower.close(wait=False)
+
+
+def _stop(follower: ReleaseFollower, *_: Any) -> None:
+    """Stop at a SIGTERM: end running queries first, since waitress waits for its threads."""
+    follower.close(wait=False)
+    sys.exit(0)
 
 
 def waitress_options(settings: Settings) -> dict[str, Any]:

@@ -149,7 +149,7 @@ class ReleaseFollower:
         """Stop following; close the served release once its requests end, or now."""
         self._stop.set()
         if self._watcher is not None:
-            self._watcher.join()
+            self._watcher.join(None if wait else 0.5)  # it may be opening a release
         if wait:
             self._served.leave()
         else:
