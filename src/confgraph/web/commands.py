@@ -15,6 +15,7 @@ import click
 
 from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
+from confgraph.release_lock import ReleaseHold
 from confgraph.settings import (
     Settings,
     setting_option,
@@ -145,8 +146,13 @@ def query(sparql: str, release: str, endpoint: str | None, output: str, engine: 
         if endpoint:
             click.echo(query_endpoint(endpoint, sparql, output), nl=False)
             return
-        store = open_store(engine, Release.open(release).quads)
-        click.echo(format_result(store.query(sparql), output), nl=False)
+        opened = Release.open(release)
+        hold = ReleaseHold(opened.path)  # no build prunes it while the query runs
+        try:
+            store = open_store(engine, opened.quads)
+            click.echo(format_result(store.query(sparql), output), nl=False)
+        finally:
+            hold.close()
     except ConfgraphError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
