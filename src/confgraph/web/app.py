@@ -65,7 +65,7 @@ EXPOSED_HEADERS = (
 
 @dataclass
 class Site:
-    """Everything a request handler needs, built once per application."""
+    """Everything a request handler needs, built once per served release."""
 
     settings: Settings
     store: Store
