@@ -194,4 +194,10 @@ class ServedSites:
         except BaseException:
             served.leave()
             raise
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(file_wrapper, type) and isinstance(body, file_wrapper):
+            # An open file needs neither store nor directory any more; left unwrapped, the
+            # server sends it its own fast way.
+            served.leave()
+            return body
         return ClosingIterator(body, served.leave)
