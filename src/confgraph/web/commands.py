@@ -32,6 +32,9 @@ from confgraph.web.served import ReleaseFollower
 if TYPE_CHECKING:
     from confgraph.web.app import Site
 
+# Addresses that listen on every interface: no address a client could follow.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
 
 def open_served_store(settings: Settings, release: Release) -> Store:
     """Open the release's store, in query workers unless settings.query_workers is 0."""
@@ -94,6 +97,8 @@ def serve(**options: Any) -> None:
     release = follower.current().release
     click.echo(f"serving release {release.release_id} from {release.path}", err=True)
     click.echo(f"at http://{settings.host}:{settings.port}/", err=True)
+    if settings.host in WILDCARD_HOSTS and not (settings.public_url or settings.trusted_proxy):
+        click.echo("note: links will name that address; set --public-url", err=True)
     signal.signal(signal.SIGTERM, functools.partial(_stop, follower))
     follower.follow()
     try:
