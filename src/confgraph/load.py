@@ -15,7 +15,7 @@ from confgraph.errors import DataError, DataErrors
 from confgraph.model import Catalogue, Country, Organisation, Programme
 from confgraph.programme import ReadProgramme, read_programme
 from confgraph.reference import load_countries, load_organisations
-from confgraph.yamlmap import display_path
+from confgraph.yamlmap import brief, display_path
 
 # Below this many files a process pool costs more than it saves (its start is ~0.1 s).
 PARALLEL_FROM = 8
@@ -203,7 +203,7 @@ def first_clash(
             )
         else:
             continue
-        return DataError(source, claim.line, message)
+        return DataError(source, claim.line, brief(message))
     for claim in read.claims:
         meanings.setdefault((claim.kind, claim.key), (claim.meaning, source))
     return None
