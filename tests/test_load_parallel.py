@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def test_the_build_command_prints_every_error_on_its_own_line(
         f"{paths[1]}:{first}: panel number must be 1 or more, not 0",
         f"{paths[9]}:{second}: unknown time zone 'Mars/Olympus' (use an IANA name)",
     ]
+
+
+def test_a_process_with_threads_loads_through_a_fork_server(mini_data: Path) -> None:
+    many_programmes(mini_data)
+    alone = load_catalogue(mini_data, workers=1)
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        assert confgraph.load.pool_context().get_start_method() != "fork"
+        together = load_catalogue(mini_data, workers=2)
+    finally:
+        stop.set()
+        waiting.join()
+    assert together == alone
