@@ -19,6 +19,8 @@ from confgraph.yamlmap import brief, display_path
 
 # Below this many files a process pool costs more than it saves (its start is ~0.1 s).
 PARALLEL_FROM = 8
+# Files a worker reads per task: small enough that results stream back while it reads on.
+CHUNK = 16
 Outcome = ReadProgramme | DataError
 
 
@@ -116,7 +118,7 @@ def read_all(
     if workers < 2 or len(files) < PARALLEL_FROM:
         return [read_one(path, countries, organisations) for path in files]
     context = pool_context()
-    chunk = max(1, len(files) // (workers * 4))
+    chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
     with ProcessPoolExecutor(
         min(workers, len(files)),
         mp_context=context,
