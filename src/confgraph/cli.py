@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -13,6 +12,7 @@ from confgraph.errors import ConfgraphError
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, run_build
+from confgraph.progress import Progress
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
@@ -39,17 +39,6 @@ BASE_OPTION = click.option(
     show_default=True,
     help="Base IRI of the dataset; resources are minted under <base>/id/.",
 )
-
-
-class Progress:
-    """Print numbered steps with elapsed time to stderr."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        elapsed = time.perf_counter() - self.started
-        click.echo(f"[{elapsed:6.2f}s] {message}", err=True)
 
 
 def fail(error: ConfgraphError) -> None:
@@ -79,7 +68,8 @@ def main() -> None:
 def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
     """Load, build, validate and publish a release of every programme."""
     try:
-        release = run_build(data_dir, out_dir, Iris(base), Progress(), shapes_dir)
+        with Progress.to(sys.stderr) as progress:
+            release = run_build(data_dir, out_dir, Iris(base), progress, shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(f"release written to {release}")
@@ -93,7 +83,8 @@ def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
 def validate(data_dir: Path, shapes_dir: Path, base: str) -> None:
     """Validate every programme against the SHACL shapes and print a report."""
     try:
-        built = build_and_validate(data_dir, Iris(base), Progress(), shapes_dir)
+        with Progress.to(sys.stderr) as progress:
+            built = build_and_validate(data_dir, Iris(base), progress, shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(built.validation.text())

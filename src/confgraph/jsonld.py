@@ -50,8 +50,8 @@ def node_object(subject: Any, triples: Iterable[ox.Triple], compact: Compactor) 
         if predicate.value == RDF_TYPE:
             node["@type"] = sorted(_reference(t.object, compact) for t in group)
             continue
-        values = [_value(t.object, compact) for t in group]
-        node[compact(predicate.value)] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+        # The triples come sorted, so the values come in a fixed order.
+        node[compact(predicate.value)] = [_value(t.object, compact) for t in group]
     return node
 
 

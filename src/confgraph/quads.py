@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from confgraph.vocab import ONTOLOGY_IRI
+
+Triple = tuple[Node, Node, Node]
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -33,7 +36,7 @@ def triple_key(triple: ox.Triple | ox.Quad) -> str:
     return f"{triple.subject} {triple.predicate} {triple.object}"
 
 
-def sorted_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+def sorted_triples(graph: Iterable[Triple]) -> list[ox.Triple]:
     """Return a graph's triples as pyoxigraph triples in dump order."""
     triples = [ox.Triple(*(to_oxigraph(term) for term in triple)) for triple in graph]
     triples.sort(key=triple_key)
@@ -47,19 +50,23 @@ class ReleaseQuads:
     graphs: tuple[tuple[str, list[ox.Triple]], ...]
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> ReleaseQuads:
-        """Convert an rdflib dataset's non-empty named graphs."""
-        graphs = {str(g.identifier): g for g in dataset.graphs() if len(g) and _named(g)}
-        return cls(tuple((name, sorted_triples(graphs[name])) for name in sorted(graphs)))
+    def from_graphs(cls, graphs: Mapping[URIRef, Iterable[Triple]]) -> ReleaseQuads:
+        """Convert named graphs of rdflib triples; empty graphs are left out."""
+        converted = ((str(name), sorted_triples(triples)) for name, triples in graphs.items())
+        return cls(tuple(sorted((name, ts) for name, ts in converted if ts)))
 
-    def data(self) -> Iterator[ox.Triple]:
-        """Yield the merge of the data graphs (all but the ontology), sorted, each triple once."""
+    def data(self) -> list[ox.Triple]:
+        """Return the merge of the data graphs (all but the ontology), sorted, each triple once."""
+        return self._merged
+
+    @cached_property
+    def _merged(self) -> list[ox.Triple]:
         data = [triples for name, triples in self.graphs if name != str(ONTOLOGY_IRI)]
-        previous = None
+        merged: list[ox.Triple] = []
         for triple in heapq.merge(*data, key=triple_key):
-            if triple != previous:
-                yield triple
-            previous = triple
+            if not merged or triple != merged[-1]:
+                merged.append(triple)
+        return merged
 
     def quads(self) -> Iterator[ox.Quad]:
         """Yield every quad, graph by graph."""
@@ -72,8 +79,3 @@ class ReleaseQuads:
         """Return the number of triples of each graph."""
         return {name: len(triples) for name, triples in self.graphs}
 
-
-def _named(graph: Graph) -> bool:
-    """Tell whether a graph is a named graph (not rdflib's default graph)."""
-    name = graph.identifier
-    return isinstance(name, URIRef) and not name.startswith("urn:x-rdflib")

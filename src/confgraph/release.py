@@ -11,9 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from confgraph import __version__
+from confgraph.build import BuiltDataset
 from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
@@ -52,7 +53,7 @@ def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ..
 class ReleaseContent:
     """What a release is written from."""
 
-    dataset: Dataset
+    dataset: BuiltDataset
     shapes: Graph
     iris: Iris
     sources: tuple[FileInfo, ...]
@@ -87,7 +88,7 @@ def _prune(releases: Path, keep: Path) -> None:
 
 def _write_files(content: ReleaseContent, staging: Path) -> str:
     dataset, iris = content.dataset, content.iris
-    quads = ReleaseQuads.from_dataset(dataset)
+    quads = ReleaseQuads.from_graphs(dataset.graphs)
     dumps = []
     for dump in DUMP_FORMATS:
         path = staging / dump.name
