@@ -142,3 +142,24 @@ def test_a_process_with_threads_loads_through_a_fork_server(mini_data: Path) -> 
         stop.set()
         waiting.join()
     assert together == alone
+
+
+class Tally:
+    """A counter of files read, as a build's progress phase is."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.done = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_counter_learns_the_number_of_files_and_counts_each(
+    mini_data: Path, workers: int
+) -> None:
+    many_programmes(mini_data)
+    tally = Tally()
+    load_catalogue(mini_data, workers=workers, counter=tally)
+    assert (tally.total, tally.done) == (FILES, FILES)

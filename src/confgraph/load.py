@@ -6,10 +6,11 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from confgraph.errors import DataError, DataErrors
 from confgraph.model import Catalogue, Country, Organisation, Programme
@@ -24,11 +25,23 @@ CHUNK = 16
 Outcome = ReadProgramme | DataError
 
 
-def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
+class Counter(Protocol):
+    """What counts files as they are read (a build's progress phase)."""
+
+    total: int | None
+
+    def advance(self, n: int = 1) -> None:
+        """Count n more files as read."""
+
+
+def load_catalogue(
+    data_dir: Path, workers: int | None = None, counter: Counter | None = None
+) -> Catalogue:
     """Load the reference agents and every programme file under a data directory.
 
     Programme files are read in a pool of `workers` processes (default: one per core);
-    every file's error is reported, in file order, not only the first file's.
+    every file's error is reported, in file order, not only the first file's. A counter,
+    if given, learns how many programme files there are and counts each one read.
     """
     root = data_root(data_dir)
     countries_path = inside(root, data_dir / "reference" / "countries.csv")
@@ -36,8 +49,11 @@ def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
     countries = load_countries(countries_path)
     organisations = load_organisations(organisations_path, countries)
     files = programme_files(data_dir)
+    if counter:
+        counter.total = len(files)
     with paused_gc():
-        outcomes = read_all(files, countries, organisations, workers or available_cores())
+        cores = workers or available_cores()
+        outcomes = list(counted(read_all(files, countries, organisations, cores), counter))
         programmes = check_across_files(outcomes)
     sources = (countries_path, organisations_path, *files)
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
@@ -113,10 +129,11 @@ def read_all(
     countries: dict[str, Country],
     organisations: dict[str, Organisation],
     workers: int,
-) -> list[Outcome]:
-    """Read every file, in a process pool when there are enough files and cores."""
+) -> Iterator[Outcome]:
+    """Read every file in order, in a process pool when there are enough files and cores."""
     if workers < 2 or len(files) < PARALLEL_FROM:
-        return [read_one(path, countries, organisations) for path in files]
+        yield from (read_one(path, countries, organisations) for path in files)
+        return
     context = pool_context()
     chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
     with ProcessPoolExecutor(
@@ -125,7 +142,15 @@ def read_all(
         initializer=_remember,
         initargs=(countries, organisations),
     ) as pool:
-        return list(pool.map(_read_remembered, files, chunksize=chunk))
+        yield from pool.map(_read_remembered, files, chunksize=chunk)
+
+
+def counted(outcomes: Iterable[Outcome], counter: Counter | None) -> Iterator[Outcome]:
+    """Pass outcomes on, counting each one."""
+    for outcome in outcomes:
+        if counter:
+            counter.advance(1)
+        yield outcome
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
