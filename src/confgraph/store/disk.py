@@ -18,6 +18,7 @@ from confgraph.errors import ReleaseError
 from confgraph.vocab import ONTOLOGY_IRI
 
 STORE_DIR = "store"
+MANIFEST = "release.json"  # a release's manifest, beside its dumps and its store
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 
 
@@ -67,4 +68,3 @@ def rebuild_store(directory: Path, source: Path, void: Path, void_graph: str) ->
     del store
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)
-
