@@ -26,10 +26,14 @@ from confgraph.store.sandbox import SandboxedStore
 
 def open_served_store(settings: Settings, release: Release) -> Store:
     """Open the release's store, in query workers unless settings.query_workers is 0."""
-    if settings.query_workers <= 0:
+    if settings.workers == 0:
         return open_store(settings.engine, release.quads)
     return SandboxedStore(
-        settings.engine, release.quads, settings.query_workers, settings.query_timeout
+        settings.engine,
+        release.quads,
+        settings.workers,
+        settings.query_timeout,
+        settings.worker_wait,
     )
 
 
