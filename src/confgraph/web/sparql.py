@@ -200,7 +200,12 @@ def _bounded_body() -> bytes:
 def _form(body: bytes) -> MultiDict[str, str]:
     """Decode a form body strictly: a field that is not UTF-8 is named, not dropped."""
     fields: MultiDict[str, str] = MultiDict()
-    for name, value in urllib.parse.parse_qsl(body, keep_blank_values=True):
+    for pair in body.split(b"&"):
+        if not pair:
+            continue
+        name, _, value = (
+            urllib.parse.unquote_to_bytes(part.replace(b"+", b" ")) for part in pair.partition(b"=")
+        )
         key = _decode(name, "a form field name")
         fields.add(key, _decode(value, f"the form field {key}"))
     return fields
