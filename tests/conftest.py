@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from confgraph.build import build_dataset
+from confgraph.build import build_dataset, data_graph
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
 from confgraph.model import Catalogue
@@ -26,9 +26,8 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def vienna(catalogue: Catalogue):
-    """Return the graph of the bundled Vienna 2017 programme."""
-    dataset = build_dataset(catalogue, Iris())
-    return dataset.graph(Iris().graph(catalogue.programmes[0].meeting.key))
+    """Return the data graph of the bundled Vienna 2017 programme (its own and shared)."""
+    return data_graph(build_dataset(catalogue, Iris()))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
 
-from confgraph.build import build_dataset
+from confgraph.build import build_dataset, data_graph
 from confgraph.dumps import turtle_text
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
@@ -36,7 +36,17 @@ def test_golden_programme_is_isomorphic_to_expected_turtle() -> None:
     iris = Iris("http://example.org/cg")
     dataset = build_dataset(load_catalogue(GOLDEN), iris)
     expected = Graph().parse(GOLDEN / "expected.ttl", format="turtle")
-    assert_isomorphic(dataset.graph(iris.graph("mini")), expected)
+    assert_isomorphic(data_graph(dataset), expected)
+
+
+def test_a_programme_graph_holds_only_its_own_triples_and_the_rest_is_shared() -> None:
+    iris = Iris("http://example.org/cg")
+    dataset = build_dataset(load_catalogue(GOLDEN), iris)
+    own, shared = dataset.graph(iris.graph("mini")), dataset.graph(iris.shared_graph())
+    assert len(own) and len(shared)
+    assert not set(own) & set(shared)
+    assert all(iris.owns("mini", s) or iris.owns("mini", o) for s, _, o in own)
+    assert not any(iris.owns("mini", s) or iris.owns("mini", o) for s, _, o in shared)
 
 
 def test_golden_diff_names_the_differing_triples() -> None:

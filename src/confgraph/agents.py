@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from confgraph.iris import Iris
 from confgraph.model import AgentRef, Catalogue, Person
 from confgraph.vocab import CG, CONF, SCHEMA, WD
 
+Triple = tuple[Node, Node, Node]
+
 
 class AgentWriter:
     """Add agents to a graph, each once, with everything it depends on."""
 
-    def __init__(self, graph: Graph, iris: Iris, catalogue: Catalogue) -> None:
+    def __init__(self, graph: set[Triple], iris: Iris, catalogue: Catalogue) -> None:
         self.graph = graph
         self.iris = iris
         self.catalogue = catalogue

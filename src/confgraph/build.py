@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from confgraph.agents import AgentWriter
 from confgraph.iris import Iris, first_free
 from confgraph.model import AgentRef, Catalogue, Day, Item, Programme, Statement, WrittenInput
 from confgraph.vocab import CG, CONF, ISO639, ONTOLOGY_IRI, SCHEMA
+
+Triple = tuple[Node, Node, Node]
 
 ITEM_CLASSES = {
     "opening": CG.OpeningSegment,
@@ -33,17 +37,59 @@ ROLE_TYPES = {
 ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "confgraph.ttl"
 
 
-def build_dataset(catalogue: Catalogue, iris: Iris, ontology: Graph | None = None) -> Dataset:
-    """Return a dataset with one named graph per programme plus the ontology graph."""
-    dataset = Dataset()
+@dataclass(frozen=True)
+class BuiltDataset:
+    """The triples of each named graph as built: programmes, the shared graph, the ontology."""
+
+    graphs: dict[URIRef, set[Triple]]
+
+    def graph(self, name: URIRef) -> Graph:
+        """Return one named graph as an rdflib Graph (empty if there is none)."""
+        graph = Graph(identifier=name)
+        for triple in self.graphs.get(name, ()):
+            graph.add(triple)
+        return graph
+
+    def quads(self, _: object = None) -> Iterator[tuple[Node, Node, Node, URIRef]]:
+        """Yield every quad as (subject, predicate, object, graph)."""
+        for name, triples in self.graphs.items():
+            for subject, predicate, obj in triples:
+                yield subject, predicate, obj, name
+
+    def __len__(self) -> int:
+        return sum(len(triples) for triples in self.graphs.values())
+
+
+def build_dataset(catalogue: Catalogue, iris: Iris, ontology: Graph | None = None) -> BuiltDataset:
+    """Return one graph per programme, the shared graph and the ontology graph.
+
+    No triple is in two graphs: a programme's graph holds the triples that touch its
+    meeting's IRIs; what programmes share (agents, places, groups, series) is in the
+    shared graph, once, however many programmes mention it.
+    """
+    shared: set[Triple] = set()
+    graphs: dict[URIRef, set[Triple]] = {iris.shared_graph(): shared}
     for programme in catalogue.programmes:
-        graph = dataset.graph(iris.graph(programme.meeting.key))
-        ProgrammeWriter(graph, iris, catalogue, programme).write()
-    if ontology is not None:
-        target = dataset.graph(ONTOLOGY_IRI)
-        for triple in ontology:
+        written: set[Triple] = set()
+        ProgrammeWriter(written, iris, catalogue, programme).write()
+        key = programme.meeting.key
+        own = graphs.setdefault(iris.graph(key), set())
+        for triple in written:
+            target = own if iris.owns(key, triple[0]) or iris.owns(key, triple[2]) else shared
             target.add(triple)
-    return dataset
+    if ontology is not None:
+        graphs[ONTOLOGY_IRI] = set(ontology)
+    return BuiltDataset(graphs)
+
+
+def data_graph(dataset: BuiltDataset) -> Graph:
+    """Return the merge of the data graphs (every graph but the ontology), each triple once."""
+    union = Graph()
+    for name, triples in dataset.graphs.items():
+        if name != ONTOLOGY_IRI:
+            for triple in triples:
+                union.add(triple)
+    return union
 
 
 def date_time(value: dt.datetime) -> Literal:
@@ -68,7 +114,9 @@ def item_label(item: Item) -> str:
 class ProgrammeWriter:
     """Write one programme into its named graph."""
 
-    def __init__(self, graph: Graph, iris: Iris, catalogue: Catalogue, programme: Programme):
+    def __init__(
+        self, graph: set[Triple], iris: Iris, catalogue: Catalogue, programme: Programme
+    ) -> None:
         self.graph = graph
         self.iris = iris
         self.catalogue = catalogue
@@ -174,7 +222,7 @@ class ProgrammeWriter:
         if item.description:
             self.graph.add((subject, SCHEMA.description, en(item.description)))
         if item.number is not None:
-            number = Literal(str(item.number), datatype=XSD.positiveInteger)
+            number = Literal(item.number)  # canonical xsd:integer: engines keep it as written
             self.graph.add((subject, CG.panelNumber, number))
         self._links(subject, item.links)
         self._nest(parent, subject)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from confgraph import __version__
 from confgraph.errors import ConfgraphError
+from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, run_build
+from confgraph.progress import Progress
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
@@ -38,17 +39,6 @@ BASE_OPTION = click.option(
     show_default=True,
     help="Base IRI of the dataset; resources are minted under <base>/id/.",
 )
-
-
-class Progress:
-    """Print numbered steps with elapsed time to stderr."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        elapsed = time.perf_counter() - self.started
-        click.echo(f"[{elapsed:6.2f}s] {message}", err=True)
 
 
 def fail(error: ConfgraphError) -> None:
@@ -78,7 +68,8 @@ def main() -> None:
 def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
     """Load, build, validate and publish a release of every programme."""
     try:
-        release = run_build(data_dir, out_dir, Iris(base), Progress(), shapes_dir)
+        with Progress.to(sys.stderr) as progress:
+            release = run_build(data_dir, out_dir, Iris(base), progress, shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(f"release written to {release}")
@@ -92,12 +83,32 @@ def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
 def validate(data_dir: Path, shapes_dir: Path, base: str) -> None:
     """Validate every programme against the SHACL shapes and print a report."""
     try:
-        built = build_and_validate(data_dir, Iris(base), Progress(), shapes_dir)
+        with Progress.to(sys.stderr) as progress:
+            built = build_and_validate(data_dir, Iris(base), progress, shapes_dir)
     except ConfgraphError as error:
         fail(error)
     click.echo(built.validation.text())
     if not built.validation.conforms:
         sys.exit(3)
+
+
+@main.command()
+@click.option("--meetings", type=click.IntRange(min=1), required=True, help="Number of meetings.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="New (or empty) directory to write the data directory into.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generator.")
+def generate(meetings: int, out_dir: Path, seed: int) -> None:
+    """Write a synthetic corpus of programmes (every name marked synthetic) to measure with."""
+    try:
+        files = generate_corpus(meetings, out_dir, seed)
+    except ConfgraphError as error:
+        fail(error)
+    click.echo(f"{len(files)} synthetic programmes written to {out_dir}")
 
 
 main.add_command(serve)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from confgraph import __version__
 from confgraph.dumps import bind_prefixes
 from confgraph.iris import Iris, slugify
+from confgraph.quads import ReleaseQuads
 from confgraph.vocab import ONTOLOGY_IRI
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -41,7 +44,7 @@ class BuildInfo:
     dumps: tuple[FileInfo, ...]
 
 
-def describe_release(dataset: Dataset, data: Graph, iris: Iris, build: BuildInfo) -> Graph:
+def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph:
     """Return the VoID/DCAT/PROV description of a release."""
     graph = bind_prefixes(Graph())
     graph.bind("void", VOID)
@@ -49,8 +52,8 @@ def describe_release(dataset: Dataset, data: Graph, iris: Iris, build: BuildInfo
     graph.bind("spdx", SPDX)
     subject = iris.dataset()
     _header(graph, subject, iris, build)
-    _statistics(graph, subject, data)
-    _subsets(graph, subject, dataset)
+    _statistics(graph, subject, quads.data())
+    _subsets(graph, subject, quads.graph_sizes())
     for info in build.dumps:
         _distribution(graph, subject, iris, info)
     _provenance(graph, subject, iris, build)
@@ -83,36 +86,46 @@ def _header(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None
     graph.add((subject, VOID.vocabulary, URIRef("https://schema.org/")))
 
 
-def _statistics(graph: Graph, subject: URIRef, data: Graph) -> None:
-    classes = Counter(o for _, _, o in data.triples((None, RDF.type, None)))
-    properties = Counter(p for _, p, _ in data)
-    graph.add((subject, VOID.triples, _count(len(data))))
-    graph.add((subject, VOID.distinctSubjects, _count(len(set(data.subjects())))))
-    graph.add((subject, VOID.entities, _count(len(set(data.subjects(RDF.type))))))
+def _statistics(graph: Graph, subject: URIRef, data: Iterable[ox.Triple]) -> None:
+    classes: Counter[str] = Counter()
+    properties: Counter[str] = Counter()
+    subjects, entities = set(), set()
+    for triple in data:
+        subjects.add(triple.subject)
+        properties[triple.predicate.value] += 1
+        if triple.predicate.value == str(RDF.type):
+            classes[triple.object.value] += 1
+            entities.add(triple.subject)
+    graph.add((subject, VOID.triples, _count(properties.total())))
+    graph.add((subject, VOID.distinctSubjects, _count(len(subjects))))
+    graph.add((subject, VOID.entities, _count(len(entities))))
     graph.add((subject, VOID.classes, _count(len(classes))))
     graph.add((subject, VOID.properties, _count(len(properties))))
-    for cls, count in sorted(classes.items()):
-        node = URIRef(f"{subject}#class-{slugify(str(cls))}")
-        graph.add((subject, VOID.classPartition, node))
-        graph.add((node, VOID["class"], cls))
-        graph.add((node, VOID.entities, _count(count)))
-    for prop, count in sorted(properties.items()):
-        node = URIRef(f"{subject}#property-{slugify(str(prop))}")
-        graph.add((subject, VOID.propertyPartition, node))
-        graph.add((node, VOID.property, prop))
-        graph.add((node, VOID.triples, _count(count)))
+    _partitions(graph, subject, classes, VOID.classPartition, VOID["class"], VOID.entities)
+    _partitions(graph, subject, properties, VOID.propertyPartition, VOID.property, VOID.triples)
 
 
-def _subsets(graph: Graph, subject: URIRef, dataset: Dataset) -> None:
-    for named in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(named) == 0 or named.identifier == ONTOLOGY_IRI:
+def _partitions(
+    graph: Graph, subject: URIRef, counts: Counter[str], link: URIRef, key: URIRef, size: URIRef
+) -> None:
+    kind = "class" if key == VOID["class"] else "property"
+    for iri, count in sorted(counts.items()):
+        node = URIRef(f"{subject}#{kind}-{slugify(iri)}")
+        graph.add((subject, link, node))
+        graph.add((node, key, URIRef(iri)))
+        graph.add((node, size, _count(count)))
+
+
+def _subsets(graph: Graph, subject: URIRef, sizes: dict[str, int]) -> None:
+    for name, size in sorted(sizes.items()):
+        if name == str(ONTOLOGY_IRI):
             continue
-        node = URIRef(f"{subject}#graph-{slugify(str(named.identifier))}")
+        node = URIRef(f"{subject}#graph-{slugify(name)}")
         graph.add((subject, VOID.subset, node))
         graph.add((node, RDF.type, VOID.Dataset))
-        graph.add((node, RDFS.label, Literal(f"Named graph {named.identifier}")))
-        graph.add((node, DCTERMS.source, named.identifier))
-        graph.add((node, VOID.triples, _count(len(named))))
+        graph.add((node, RDFS.label, Literal(f"Named graph {name}")))
+        graph.add((node, DCTERMS.source, URIRef(name)))
+        graph.add((node, VOID.triples, _count(size)))
 
 
 def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> None:

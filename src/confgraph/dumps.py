@@ -1,17 +1,20 @@
-"""Write deterministic dumps: the same graph gives byte-identical files."""
+"""Write deterministic dumps with Oxigraph's serializers: the same quads give the same bytes."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from confgraph.formats import DATASET_FORMATS, GRAPH_FORMATS
+from confgraph.jsonld import write_jsonld_document
+from confgraph.quads import ReleaseQuads
 from confgraph.vocab import PREFIXES
 
 WELL_KNOWN_PREFIXES = {
@@ -38,7 +41,7 @@ class DumpFormat:
     name: str
     media_type: str
     title: str
-    write: Callable[[Dataset, Graph, Path], None]
+    write: Callable[[ReleaseQuads, Path], None]
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -49,58 +52,44 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 
 def turtle_text(graph: Graph) -> str:
-    """Serialise a graph as Turtle (rdflib sorts subjects and predicates)."""
+    """Serialise a small graph as Turtle with rdflib (it sorts subjects and predicates)."""
     copy = bind_prefixes(Graph())
     copy += graph
     return copy.serialize(format="turtle")
 
 
-def write_turtle(_: Dataset, data: Graph, path: Path) -> None:
-    """Write the data graph as Turtle."""
-    path.write_text(turtle_text(data), encoding="utf-8")
+def write_turtle(quads: ReleaseQuads, path: Path) -> None:
+    """Write the data as Turtle, with Oxigraph's serializer, in dump order."""
+    ox.serialize(quads.data(), str(path), ox.RdfFormat.TURTLE, prefixes=WELL_KNOWN_PREFIXES)
 
 
-def ntriples_text(graph: Graph) -> str:
-    """Serialise a graph as N-Triples with lines sorted."""
-    lines = graph.serialize(format="nt").splitlines()
-    return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
+def _gzipped(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a gzip file with a fixed header (no time, no name): same input, same bytes."""
+    with path.open("wb") as raw, gzip.GzipFile(
+        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
+    ) as gz:
+        write(gz)
 
 
-def write_ntriples_gz(_: Dataset, data: Graph, path: Path) -> None:
-    """Write the data graph as gzipped N-Triples with a fixed header (no time, no name)."""
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(ntriples_text(data).encode("utf-8"))
+def write_ntriples_gz(quads: ReleaseQuads, path: Path) -> None:
+    """Write the data as gzipped N-Triples, lines sorted."""
+    _gzipped(path, lambda out: ox.serialize(quads.data(), out, ox.RdfFormat.N_TRIPLES))
 
 
-def write_jsonld(_: Dataset, data: Graph, path: Path) -> None:
-    """Write the data graph as compacted JSON-LD with nodes and values sorted."""
-    prefixes = dict(sorted(WELL_KNOWN_PREFIXES.items()))
-    document = json.loads(data.serialize(format="json-ld", context=prefixes))
-    context = document.pop("@context", prefixes)
-    nodes = document.get("@graph", [document] if document else [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    document = {"@context": context, "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
-    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
-    path.write_text(text + "\n", encoding="utf-8")
+def write_nquads_gz(quads: ReleaseQuads, path: Path) -> None:
+    """Write every graph as gzipped N-Quads, graph by graph, lines sorted within each."""
+    _gzipped(path, lambda out: ox.serialize(quads.quads(), out, ox.RdfFormat.N_QUADS))
 
 
-def write_trig(dataset: Dataset, _: Graph, path: Path) -> None:
+def write_jsonld(quads: ReleaseQuads, path: Path) -> None:
+    """Write the data as JSON-LD with the dataset's prefixes as its context."""
+    with path.open("w", encoding="utf-8") as out:
+        write_jsonld_document(quads.data(), out, dict(sorted(WELL_KNOWN_PREFIXES.items())))
+
+
+def write_trig(quads: ReleaseQuads, path: Path) -> None:
     """Write every named graph, sorted by name, as TriG."""
-    prefixes: set[str] = set()
-    blocks = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(graph) == 0:
-            continue
-        lines = turtle_text(graph).splitlines()
-        prefixes.update(line for line in lines if line.startswith("@prefix"))
-        body = [line for line in lines if not line.startswith("@prefix")]
-        inner = "\n".join(f"    {line}" if line else "" for line in body).strip("\n")
-        blocks.append(f"<{graph.identifier}> {{\n{inner}\n}}\n")
-    header = "".join(f"{line}\n" for line in sorted(prefixes))
-    path.write_text("\n".join([header, *blocks]), encoding="utf-8")
+    ox.serialize(quads.quads(), str(path), ox.RdfFormat.TRIG, prefixes=WELL_KNOWN_PREFIXES)
 
 
 DUMP_FORMATS = (
@@ -113,6 +102,12 @@ DUMP_FORMATS = (
     ),
     DumpFormat(
         "confgraph.jsonld", GRAPH_FORMATS["json-ld"].media_type, "JSON-LD dump", write_jsonld
+    ),
+    DumpFormat(
+        "confgraph.nq.gz",
+        DATASET_FORMATS["nquads"].media_type,
+        "gzipped N-Quads dump (named graphs)",
+        write_nquads_gz,
     ),
     DumpFormat(
         "confgraph.trig",

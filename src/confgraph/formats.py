@@ -70,7 +70,11 @@ GRAPH_FORMATS: dict[str, Format] = {
 
 # Formats of whole datasets (named graphs): the release's TriG dump.
 DATASET_FORMATS: dict[str, Format] = {
-    f.name: f for f in (Format("trig", "application/trig", "trig", "TriG"),)
+    f.name: f
+    for f in (
+        Format("trig", "application/trig", "trig", "TriG"),
+        Format("nquads", "application/n-quads", "nq", "N-Quads"),
+    )
 }
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from rdflib import URIRef
 
 DEFAULT_BASE = "https://w3id.org/confgraph"
+SHARED_GRAPH, VOID_GRAPH = "shared", "void"
+RESERVED_GRAPHS = frozenset((SHARED_GRAPH, VOID_GRAPH))
 
 
 def slugify(text: str) -> str:
@@ -41,8 +43,25 @@ class Iris:
         return URIRef(f"{self.base}/dataset")
 
     def graph(self, meeting: str) -> URIRef:
-        """Return the named graph that holds one programme."""
+        """Return the named graph that holds one programme's own triples."""
+        if meeting in RESERVED_GRAPHS:
+            raise ValueError(f"{meeting!r} names a graph of its own; no meeting may have it")
         return URIRef(f"{self.base}/graph/{meeting}")
+
+    def shared_graph(self) -> URIRef:
+        """Return the named graph of what programmes share: agents, places, groups, series."""
+        return URIRef(f"{self.base}/graph/{SHARED_GRAPH}")
+
+    def void_graph(self) -> URIRef:
+        """Return the named graph of the release's VoID/DCAT/PROV description."""
+        return URIRef(f"{self.base}/graph/{VOID_GRAPH}")
+
+    def owns(self, meeting: str, term: object) -> bool:
+        """Tell whether term is the meeting's IRI or an IRI minted under it."""
+        if not isinstance(term, URIRef):
+            return False
+        prefix = str(self.meeting(meeting))
+        return term == prefix or term.startswith(prefix + "/")
 
     def meeting(self, meeting: str) -> URIRef:
         """Return a meeting's IRI."""

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-from confgraph.build import ONTOLOGY_FILE, build_dataset
+from confgraph.build import ONTOLOGY_FILE, BuiltDataset, build_dataset, data_graph
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
 from confgraph.model import Catalogue
+from confgraph.progress import Progress
 from confgraph.release import (
     ReleaseContent,
     build_time,
-    data_graph,
     source_infos,
     write_release,
 )
 from confgraph.validate import SHAPES_DIR, ValidationResult, load_shapes, validate_graph
-
-Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -30,27 +27,31 @@ class Built:
     """A built and validated dataset with what it was made from."""
 
     catalogue: Catalogue
-    dataset: Dataset
+    dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
 
 
-def _quiet(_: str) -> None:
-    """Report nothing."""
-
-
 def build_and_validate(
-    data_dir: Path, iris: Iris, progress: Progress = _quiet, shapes_dir: Path = SHAPES_DIR
+    data_dir: Path, iris: Iris, progress: Progress | None = None, shapes_dir: Path = SHAPES_DIR
 ) -> Built:
     """Load every programme, build the dataset and validate it against the shapes."""
+    progress = progress or Progress.silent()
     progress(f"loading programmes from {data_dir}")
-    catalogue = load_catalogue(data_dir)
-    progress(f"building the graph of {len(catalogue.programmes)} programme(s)")
-    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
-    dataset = build_dataset(catalogue, iris, ontology)
+    with progress.phase("files loaded") as phase:
+        catalogue = load_catalogue(data_dir)
+        phase.complete(len(catalogue.sources))
+    count = len(catalogue.programmes)
+    progress(f"building the graph of {count} programme(s)")
+    with progress.phase("programmes built", total=count) as phase:
+        ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+        dataset = build_dataset(catalogue, iris, ontology)
+        phase.complete(count)
     shapes = load_shapes(shapes_dir)
     progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
-    validation = validate_graph(data_graph(dataset), shapes, ontology)
+    with progress.phase("programmes validated", total=count) as phase:
+        validation = validate_graph(data_graph(dataset), shapes, ontology)
+        phase.complete(count)
     return Built(catalogue, dataset, shapes, validation)
 
 
@@ -58,10 +59,11 @@ def run_build(
     data_dir: Path,
     out_dir: Path,
     iris: Iris,
-    progress: Progress = _quiet,
+    progress: Progress | None = None,
     shapes_dir: Path = SHAPES_DIR,
 ) -> Path:
     """Build, validate and publish a release; a failure leaves the published one untouched."""
+    progress = progress or Progress.silent()
     started = build_time()
     built = build_and_validate(data_dir, iris, progress, shapes_dir)
     if not built.validation.conforms:
@@ -69,4 +71,7 @@ def run_build(
     progress(f"writing the release under {out_dir}")
     sources = source_infos(built.catalogue.sources, data_dir)
     content = ReleaseContent(built.dataset, built.shapes, iris, sources, started)
-    return write_release(content, out_dir)
+    with progress.phase("release written", total=1) as phase:
+        release = write_release(content, out_dir)
+        phase.advance()
+    return release

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import Graph
 
 from confgraph import __version__
+from confgraph.build import BuiltDataset
 from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
+from confgraph.quads import ReleaseQuads, sorted_triples
+from confgraph.store.disk import STORE_DIR, write_store
 from confgraph.vocab import ONTOLOGY_IRI
 
 CURRENT = "current"
@@ -33,15 +38,6 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def data_graph(dataset: Dataset) -> Graph:
-    """Return the union of the programme graphs (everything but the ontology)."""
-    union = Graph()
-    for graph in dataset.graphs():
-        if graph.identifier != ONTOLOGY_IRI:
-            union += graph
-    return union
-
-
 def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ...]:
     """Describe source files by their path under the data directory."""
     infos = []
@@ -57,7 +53,7 @@ def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ..
 class ReleaseContent:
     """What a release is written from."""
 
-    dataset: Dataset
+    dataset: BuiltDataset
     shapes: Graph
     iris: Iris
     sources: tuple[FileInfo, ...]
@@ -92,11 +88,11 @@ def _prune(releases: Path, keep: Path) -> None:
 
 def _write_files(content: ReleaseContent, staging: Path) -> str:
     dataset, iris = content.dataset, content.iris
-    data = data_graph(dataset)
+    quads = ReleaseQuads.from_graphs(dataset.graphs)
     dumps = []
     for dump in DUMP_FORMATS:
         path = staging / dump.name
-        dump.write(dataset, data, path)
+        dump.write(quads, path)
         dumps.append(
             FileInfo(dump.name, dump.media_type, path.stat().st_size, sha256_file(path), dump.title)
         )
@@ -105,15 +101,18 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     ended = build_time()
     release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
     build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps))
-    description = describe_release(dataset, data, iris, build)
+    description = describe_release(quads, iris, build)
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
+    void = ox.NamedNode(str(iris.void_graph()))
+    described = (ox.Quad(*t, void) for t in sorted_triples(description))
+    write_store(staging / STORE_DIR, itertools.chain(quads.quads(), described), quads.data())
     _write_manifest(staging, iris, build)
     return release_id
 
 
 def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
     files = {}
-    for path in sorted(staging.iterdir()):
+    for path in sorted(p for p in staging.iterdir() if p.is_file()):
         info = next((d for d in build.dumps if d.name == path.name), None)
         media = info.media_type if info else "text/turtle"
         files[path.name] = {
@@ -127,6 +126,7 @@ def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
         "built": build.ended.isoformat(),
         "version": __version__,
         "files": files,
+        "store": {"directory": STORE_DIR, "engine": "oxigraph", "release": build.release},
         "sources": [asdict(source) for source in build.sources],
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")

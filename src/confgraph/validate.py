@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from pyshacl_turbo import validate as turbo_validate
+from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from confgraph.errors import ConfgraphError
 
 SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+ENGINE = "pyshacl-turbo"
+# The call both engines get (pyshacl-turbo here, pySHACL as the tests' reference).
+ENGINE_OPTIONS: dict[str, Any] = {"inference": "none", "advanced": True, "allow_warnings": True}
+# Severities that leave a graph conforming (allow_warnings above).
+ALLOWED = frozenset({"Warning"})
+
+Engine = Callable[..., tuple[Any, Any, Any]]
 
 
 @dataclass(frozen=True)
@@ -57,15 +67,56 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) -> ValidationResult:
-    """Validate data, together with the ontology it refers to (role types), against shapes."""
+    """Validate data, together with the ontology it refers to (role types), against shapes.
+
+    Data that already holds the ontology is validated as it is (ontology=None), uncopied.
+    """
+    return run_engine(turbo_validate, with_ontology(data, ontology), shapes, ENGINE)
+
+
+def with_ontology(data: Graph, ontology: Graph | None) -> Graph:
+    """Return one plain rdflib Graph of the data and the ontology (the data itself if none)."""
+    for graph in (data, ontology):
+        # A pyoxigraph Store rewrites literals (the engine then reports false violations), and
+        # copying an rdflib Dataset would keep only its default graph: refuse both.
+        plain = isinstance(graph, Graph) and not isinstance(graph, ConjunctiveGraph)
+        if graph is not None and not plain:
+            raise TypeError(f"SHACL validation takes a plain rdflib Graph, not {type(graph)}")
+    if ontology is None:
+        return data  # the engines only read it (ENGINE_OPTIONS: no inference, not in place)
     combined = Graph()
     combined += data
-    if ontology is not None:
-        combined += ontology
-    conforms, report, _ = shacl_validate(
-        combined, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
-    return ValidationResult(bool(conforms), report, _violations(report))
+    combined += ontology
+    return combined
+
+
+def run_engine(engine: Engine, data: Graph, shapes: Graph, name: str) -> ValidationResult:
+    """Run a pySHACL-compatible engine; any failure of the engine raises, never passes."""
+    try:
+        conforms, report, _ = engine(data, shacl_graph=shapes, **ENGINE_OPTIONS)
+    except Exception as error:  # a native engine's failures are not ours to sort: fail closed
+        raise ConfgraphError(f"SHACL engine {_named(name)} failed: {error}") from error
+    if not isinstance(report, Graph):
+        raise ConfgraphError(f"SHACL engine {_named(name)} failed: {report}")
+    result = ValidationResult(bool(conforms), report, _violations(report))
+    _check_verdict(result, name)
+    return result
+
+
+def _check_verdict(result: ValidationResult, name: str) -> None:
+    """Refuse a report whose verdict contradicts its own results."""
+    stated = next(result.report.objects(predicate=SH.conforms), None)
+    blocking = any(v.severity not in ALLOWED for v in result.violations)
+    if result.conforms is blocking or stated != Literal(result.conforms):
+        raise ConfgraphError(
+            f"SHACL engine {_named(name)} gave an inconsistent report: conforms={result.conforms}"
+            f" (report says {stated}) with {len(result.violations)} result(s)"
+        )
+
+
+def _named(name: str) -> str:
+    """Return an engine's name with its installed version."""
+    return f"{name} {version(name)}"
 
 
 def _violations(report: Graph) -> tuple[Violation, ...]:
@@ -82,4 +133,10 @@ def _violations(report: Graph) -> tuple[Violation, ...]:
                 severity=str(severity).rsplit("#", 1)[-1],
             )
         )
-    return tuple(sorted(found, key=lambda v: (v.focus, v.path or "", v.message)))
+    return tuple(sorted(found, key=_order))
+
+
+def _order(violation: Violation) -> tuple[str, ...]:
+    """Sort results by node, path and message (shape and severity break ties)."""
+    v = violation
+    return (v.focus, v.path or "", v.message, v.shape, v.severity)

@@ -158,6 +158,7 @@ VOID_TTL = (
     + f"""
 <{BASE}/dataset> a void:Dataset, dcat:Dataset ;
     rdfs:label "confgraph test dataset"@en ;
+    owl:versionInfo "20300107T000000Z-test" ;
     void:triples 120 ;
     dcat:distribution <{BASE}/dumps/confgraph.ttl> .
 <{BASE}/dumps/confgraph.ttl> a dcat:Distribution ; dcat:mediaType "text/turtle" .

@@ -1,4 +1,8 @@
-"""The Oxigraph engine: pyoxigraph's in-memory store, parsed from a release's TriG file."""
+"""The Oxigraph engine: a release's on-disk store opened read-only, or a TriG file in memory.
+
+The default graph is the store's own default graph, which holds the merge of the data
+graphs (each distinct triple once); the ontology and the description are named graphs.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +20,19 @@ from rdflib.term import Node
 from confgraph.errors import QuerySyntaxError
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
 from confgraph.store.deepstack import on_deep_stack
+from confgraph.store.disk import merged, open_read_only
 from confgraph.store.oxigraph_writer import Serializer, syntax_message
 from confgraph.store.policy import QueryShape, checked_shape, order_variables
 from confgraph.store.rdflib_engine import LABEL_PROPERTIES
+from confgraph.vocab import ONTOLOGY_IRI
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+DEFAULT = ox.DefaultGraph()
 FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 
 
 class OxigraphStore:
-    """A Store over pyoxigraph whose default graph is the union of its named graphs."""
+    """A Store over pyoxigraph whose default graph holds the merge of the data graphs."""
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
@@ -35,12 +42,19 @@ class OxigraphStore:
 
     @classmethod
     def from_file(cls, source: str | Path) -> OxigraphStore:
-        """Load the quads of a TriG or N-Quads file."""
+        """Load the quads of a TriG or N-Quads file; its data graphs merged are the default."""
         store = ox.Store()
         store.bulk_load(
             path=str(source), format=FORMATS.get(Path(source).suffix, ox.RdfFormat.TRIG)
         )
+        ontology = ox.NamedNode(str(ONTOLOGY_IRI))
+        store.bulk_extend(merged([q.triple for q in store if q.graph_name != ontology]))
         return cls(store)
+
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> OxigraphStore:
+        """Open a release's on-disk store read-only."""
+        return cls(open_read_only(Path(directory)))
 
     def query(
         self,
@@ -113,11 +127,11 @@ class OxigraphStore:
             if subject in seen:
                 continue
             seen.add(subject)
-            for quad in self._store.quads_for_pattern(subject, None, None):
+            for quad in self._store.quads_for_pattern(subject, None, None, DEFAULT):
                 graph.add(_triple(quad))
                 if isinstance(quad.object, ox.BlankNode):
                     pending.append(quad.object)
-        for quad in self._store.quads_for_pattern(None, None, node):
+        for quad in self._store.quads_for_pattern(None, None, node, DEFAULT):
             graph.add(_triple(quad))
         return graph
 
@@ -127,8 +141,8 @@ class OxigraphStore:
         if node is None:
             return False
         quads = itertools.chain(
-            self._store.quads_for_pattern(node, None, None),
-            self._store.quads_for_pattern(None, None, node),
+            self._store.quads_for_pattern(node, None, None, DEFAULT),
+            self._store.quads_for_pattern(None, None, node, DEFAULT),
         )
         return next(quads, None) is not None
 
@@ -140,6 +154,7 @@ class OxigraphStore:
         """Return each IRI's label literals."""
         found: dict[URIRef, list[Literal]] = {}
         predicates = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
+        graphs = (DEFAULT, ox.NamedNode(str(ONTOLOGY_IRI)))
         for iri in set(iris):
             subject = _named_node(iri)
             if subject is None:
@@ -147,7 +162,8 @@ class OxigraphStore:
             values = [
                 to_rdflib(q.object)
                 for p in predicates
-                for q in self._store.quads_for_pattern(subject, p, None)
+                for g in graphs
+                for q in self._store.quads_for_pattern(subject, p, None, g)
                 if isinstance(q.object, ox.Literal)
             ]
             if values:
@@ -169,7 +185,7 @@ def _named_node(iri: URIRef) -> ox.NamedNode | None:
 
 def _dataset_options(dataset: DatasetSpec | None) -> dict[str, Any]:
     if dataset is None:
-        return {"use_default_graph_as_union": True}
+        return {}  # the store's default graph: the merge of the data graphs
     return {
         "default_graph": [ox.NamedNode(str(iri)) for iri in dataset.default],
         "named_graphs": [ox.NamedNode(str(iri)) for iri in dataset.named],

@@ -22,7 +22,7 @@ from confgraph.errors import QuerySyntaxError, QueryTooComplex
 from confgraph.formats import serialize_any
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
 from confgraph.store.policy import RDFLIB_SPARQL, checked_shape, order_variables
-from confgraph.vocab import SCHEMA
+from confgraph.vocab import ONTOLOGY_IRI, SCHEMA
 
 # Never dereference a FROM graph the dataset lacks: the store answers from its own quads only.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -31,12 +31,16 @@ LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
 
 
 class RdflibStore:
-    """A Store over an rdflib Dataset whose default graph is the union of its graphs."""
+    """A Store over an rdflib Dataset whose default graph holds the merge of the data graphs."""
 
     def __init__(self, dataset: Dataset) -> None:
         self._dataset = dataset
-        self._dataset.default_union = True
         self._refresh_graphs()
+        self._default = dataset.default_graph
+        for graph in self._graphs:
+            if graph.identifier not in (ONTOLOGY_IRI, _DEFAULT_GRAPH):
+                self._default += graph
+        self._ontology = dataset.graph(ONTOLOGY_IRI)
 
     def _refresh_graphs(self) -> None:
         # Lookups go graph by graph: the Dataset's own union lookup warns (rdflib 7.6)
@@ -46,12 +50,11 @@ class RdflibStore:
             self._graphs = list(self._dataset.graphs())
 
     def _triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[Triple]:
-        for graph in self._graphs:
-            yield from graph.triples(pattern)
+        yield from self._default.triples(pattern)
 
     def _objects(self, subject: URIRef, predicate: URIRef) -> Iterator[Any]:
-        for _, _, value in self._triples((subject, predicate, None)):
-            yield value
+        for graph in (self._default, self._ontology):
+            yield from graph.objects(subject, predicate)
 
     @classmethod
     def from_file(cls, source: str | Path) -> RdflibStore:

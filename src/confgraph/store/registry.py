@@ -1,4 +1,4 @@
-"""Engines by name: each opens a Store from a source (a TriG file, later a URL)."""
+"""Engines by name: each opens a Store from a source (a store directory or a TriG file)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def _open_rdflib(source: str | Path) -> Store:
 def _open_oxigraph(source: str | Path) -> Store:
     from confgraph.store.oxigraph_engine import OxigraphStore
 
+    if Path(source).is_dir():
+        return OxigraphStore.from_directory(source)
     return OxigraphStore.from_file(source)
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
 from confgraph.errors import ReleaseError
+from confgraph.iris import Iris
 from confgraph.release import MANIFEST
+from confgraph.store.disk import STORE_DIR, open_read_only, rebuild_store, store_release
 
 QUADS = "confgraph.trig"
 
@@ -69,6 +72,15 @@ class Release:
         """Return the path of the TriG file with every quad of the release."""
         return self.path / QUADS
 
+    @property
+    def store(self) -> Path:
+        """Return the directory of the release's on-disk Oxigraph store."""
+        return self.path / STORE_DIR
+
+    def source(self, engine: str) -> Path:
+        """Return what an engine opens: Oxigraph the on-disk store, any other the TriG dump."""
+        return self.store if engine == "oxigraph" else self.quads
+
     def graph(self, name: str) -> Graph:
         """Parse one of the release's Turtle files (empty if the release lacks it)."""
         graph = Graph()
@@ -76,3 +88,35 @@ class Release:
         if path is not None and path.is_file():
             graph.parse(path, format="turtle")
         return graph
+
+
+def store_problem(release: Release) -> str | None:
+    """Say what is wrong with a release's store: missing, unreadable or another release's."""
+    if not (release.store / "CURRENT").is_file():
+        return f"{release.path}: the release has no Oxigraph store ({STORE_DIR}/)"
+    try:
+        store = open_read_only(release.store)
+    except ReleaseError as error:
+        return str(error)
+    iris = Iris(release.base)
+    recorded = store_release(store, str(iris.void_graph()), str(iris.dataset()))
+    if recorded != release.release_id:
+        return (
+            f"{release.store}: the store holds release {recorded or '(none)'}, "
+            f"not {release.release_id}"
+        )
+    return None
+
+
+def ensure_store(release: Release, say: Callable[[str], None]) -> Path:
+    """Return the release's store, loaded once from its dumps if it is missing or not its own."""
+    problem = store_problem(release)
+    if problem is None:
+        return release.store
+    say(f"{problem}; loading a store from {QUADS} and void.ttl (once)")
+    void_graph = str(Iris(release.base).void_graph())
+    rebuild_store(release.store, release.quads, release.path / "void.ttl", void_graph)
+    problem = store_problem(release)
+    if problem is not None:
+        raise ReleaseError(problem)
+    return release.store

@@ -20,20 +20,19 @@ from confgraph.settings import (
 )
 from confgraph.store.base import QueryResult, Store
 from confgraph.store.registry import open_store
-from confgraph.store.release import Release
+from confgraph.store.release import Release, ensure_store
 from confgraph.store.sandbox import SandboxedStore
 
 
 def open_served_store(settings: Settings, release: Release) -> Store:
     """Open the release's store, in query workers unless settings.query_workers is 0."""
+    if settings.engine == "oxigraph":
+        ensure_store(release, lambda message: click.echo(message, err=True))
+    source = release.source(settings.engine)
     if settings.workers == 0:
-        return open_store(settings.engine, release.quads)
+        return open_store(settings.engine, source)
     return SandboxedStore(
-        settings.engine,
-        release.quads,
-        settings.workers,
-        settings.query_timeout,
-        settings.worker_wait,
+        settings.engine, source, settings.workers, settings.query_timeout, settings.worker_wait
     )
 
 
@@ -87,7 +86,10 @@ def query(sparql: str, release: str, endpoint: str | None, output: str, engine: 
         if endpoint:
             click.echo(query_endpoint(endpoint, sparql, output), nl=False)
             return
-        store = open_store(engine, Release.open(release).quads)
+        opened = Release.open(release)
+        if engine == "oxigraph":
+            ensure_store(opened, lambda message: click.echo(message, err=True))
+        store = open_store(engine, opened.source(engine))
         click.echo(format_result(store.query(sparql), output), nl=False)
     except ConfgraphError as error:
         click.echo(f"error: {error}", err=True)

@@ -1,0 +1,70 @@
+"""Stream a JSON-LD 1.1 document: one node object per subject, IRIs compacted by the context."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class Compactor:
+    """Shorten IRIs to prefix:local with the longest namespace of a context."""
+
+    def __init__(self, context: dict[str, str]) -> None:
+        self._namespaces = sorted(context.items(), key=lambda kv: -len(kv[1]))
+
+    def __call__(self, iri: str) -> str:
+        for prefix, namespace in self._namespaces:
+            local = iri[len(namespace) :]
+            if iri.startswith(namespace) and local and not local.startswith("//"):
+                return f"{prefix}:{local}"
+        return iri
+
+
+def write_jsonld_document(
+    triples: Iterable[ox.Triple], out: IO[str], context: dict[str, str]
+) -> None:
+    """Write triples sorted by subject as {"@context", "@graph"}, nodes and values sorted."""
+    compact = Compactor(context)
+    out.write('{\n  "@context": ' + json.dumps(context, indent=4, sort_keys=True))
+    out.write(',\n  "@graph": [')
+    separator = "\n"
+    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
+        node = node_object(subject, group, compact)
+        out.write(separator + "    " + json.dumps(node, ensure_ascii=False, sort_keys=True))
+        separator = ",\n"
+    out.write("\n  ]\n}\n")
+
+
+def node_object(subject: Any, triples: Iterable[ox.Triple], compact: Compactor) -> dict[str, Any]:
+    """Return the node object of one subject's triples."""
+    node: dict[str, Any] = {"@id": _reference(subject, compact)}
+    for predicate, group in itertools.groupby(triples, key=lambda t: t.predicate):
+        if predicate.value == RDF_TYPE:
+            node["@type"] = sorted(_reference(t.object, compact) for t in group)
+            continue
+        # The triples come sorted, so the values come in a fixed order.
+        node[compact(predicate.value)] = [_value(t.object, compact) for t in group]
+    return node
+
+
+def _reference(term: Any, compact: Compactor) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
+
+
+def _value(term: Any, compact: Compactor) -> dict[str, str]:
+    if not isinstance(term, ox.Literal):
+        return {"@id": _reference(term, compact)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    datatype = term.datatype.value
+    if datatype in (XSD_STRING, RDF_LANG_STRING):
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": compact(datatype)}
