@@ -67,4 +67,3 @@ def rebuild_store(directory: Path, source: Path, void: Path, void_graph: str) ->
     del store
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)
-

@@ -69,6 +69,12 @@ class OxigraphStore:
         drained = _raised(on_deep_stack(self._execute, shape, dataset, base, row_limit, _drain))
         return order_variables(_to_result(drained, row_limit, shape.form), shape)
 
+    def _query_here(self, sparql: str) -> QueryResult:
+        """Run a query on this thread's stack (for the server's own, small queries)."""
+        shape = checked_shape(sparql)
+        drained = _raised(self._execute(shape, None, None, None, _drain))
+        return order_variables(_to_result(drained, None, shape.form), shape)
+
     def query_serialized(
         self,
         sparql: str,
@@ -111,8 +117,8 @@ class OxigraphStore:
             del raw
 
     def lookup(self, sparql: str) -> QueryResult:
-        """Run one of the server's own bounded queries."""
-        return self.query(sparql)
+        """Run one of the server's own bounded queries (no thread of its own: they are small)."""
+        return self._query_here(sparql)
 
     def describe(self, iri: URIRef) -> Graph:
         """Return outgoing and incoming triples of iri with their blank-node closure."""
