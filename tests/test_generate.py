@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ruamel.yaml import YAML
 
 from confgraph.cli import main
+from confgraph.yamltree import parse_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def same_tree(left: Path, right: Path) -> bool:
 
 def programmes(data: Path) -> list[dict]:
     """Return every generated programme file, parsed."""
-    return [YAML(typ="safe").load(p) for p in sorted((data / "programmes").glob("*.yaml"))]
+    return [parse_tree(p.read_text()) for p in sorted((data / "programmes").glob("*.yaml"))]
 
 
 def test_the_generated_corpus_builds_and_validates(runner: CliRunner, tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_the_programmes_have_the_real_shape(runner: CliRunner, tmp_path: Path) -
 
 def test_every_invented_name_is_marked_synthetic(runner: CliRunner, tmp_path: Path) -> None:
     data = generate(runner, tmp_path / "f")
-    organisations = YAML(typ="safe").load(data / "organisations.yaml")
+    organisations = parse_tree((data / "organisations.yaml").read_text())
     assert all("Synthetic" in org["name"] for org in organisations.values())
     for programme in programmes(data):
         assert all("(synthetic)" in person["name"] for person in programme["people"].values())

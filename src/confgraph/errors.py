@@ -23,6 +23,24 @@ class DataError(ConfgraphError):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, str]]:
+        """Pickle by the constructor's arguments (errors come back from worker processes)."""
+        return type(self), (self.path, self.line, self.message)
+
+
+class DataErrors(DataError):
+    """Several data files are malformed: every error, one per line; path and line of the first."""
+
+    def __init__(self, errors: tuple[DataError, ...]) -> None:
+        first = errors[0]
+        super().__init__(first.path, first.line, first.message)
+        self.errors = errors
+        self.args = ("\n".join(str(error) for error in errors),)
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[DataError, ...]]]:  # type: ignore[override]
+        """Pickle by the list of errors."""
+        return type(self), (self.errors,)
+
 
 class ValidationFailed(ConfgraphError):
     """The built graph does not conform to the shapes; carries the report text."""

@@ -61,7 +61,8 @@ class Iris:
         if not isinstance(term, URIRef):
             return False
         prefix = str(self.meeting(meeting))
-        return term == prefix or term.startswith(prefix + "/")
+        text = str(term)  # a URIRef never equals a str
+        return text == prefix or text.startswith(prefix + "/")
 
     def meeting(self, meeting: str) -> URIRef:
         """Return a meeting's IRI."""

@@ -1,347 +1,196 @@
-"""Load programme files into the source-neutral model, with file:line in every error."""
+"""Load every programme file of a data directory, in parallel, with file:line in every error."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import re
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from confgraph.errors import DataError
-from confgraph.model import (
-    ITEM_KINDS,
-    ROLE_NAMES,
-    AgentRef,
-    Catalogue,
-    Country,
-    Day,
-    Item,
-    Meeting,
-    Organisation,
-    Participation,
-    Person,
-    Programme,
-    Statement,
-    Venue,
-    WrittenInput,
-)
-from confgraph.reference import KEY_PATTERN, load_countries, load_organisations, parse_agent
-from confgraph.yamlmap import YamlList, YamlMap, display_path, read_yaml
+from confgraph.errors import DataError, DataErrors
+from confgraph.model import Catalogue, Country, Organisation, Programme
+from confgraph.programme import ReadProgramme, read_programme
+from confgraph.reference import load_countries, load_organisations
+from confgraph.yamlmap import display_path
 
-TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
-LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
-URL_PATTERN = re.compile(r"https?://\S+")
+# Below this many files a process pool costs more than it saves (its start is ~0.1 s).
+PARALLEL_FROM = 8
+Outcome = ReadProgramme | DataError
 
 
-def load_catalogue(data_dir: Path) -> Catalogue:
-    """Load the reference agents and every programme file under a data directory."""
-    countries = load_countries(data_dir / "reference" / "countries.csv")
-    organisations = load_organisations(data_dir / "organisations.yaml", countries)
-    files = sorted((data_dir / "programmes").glob("*.yaml"))
-    if not files:
-        raise DataError(display_path(data_dir / "programmes"), None, "no programme files (*.yaml)")
-    seen = SeenAcrossFiles()
-    programmes = tuple(ProgrammeReader(p, countries, organisations, seen).read() for p in files)
-    sources = (
-        data_dir / "reference" / "countries.csv",
-        data_dir / "organisations.yaml",
-        *files,
-    )
+def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
+    """Load the reference agents and every programme file under a data directory.
+
+    Programme files are read in a pool of `workers` processes (default: one per core);
+    every file's error is reported, in file order, not only the first file's.
+    """
+    root = data_root(data_dir)
+    countries_path = inside(root, data_dir / "reference" / "countries.csv")
+    organisations_path = inside(root, data_dir / "organisations.yaml")
+    countries = load_countries(countries_path)
+    organisations = load_organisations(organisations_path, countries)
+    files = programme_files(data_dir)
+    outcomes = read_all(files, countries, organisations, workers or available_cores())
+    programmes = check_across_files(outcomes)
+    sources = (countries_path, organisations_path, *files)
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
 
 
-@dataclass
-class SeenAcrossFiles:
-    """Keys whose IRIs are shared by all programmes, with what they meant and where."""
-
-    meetings: dict[str, str] = field(default_factory=dict)
-    people: dict[str, tuple[str, str]] = field(default_factory=dict)
-    groups: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    def claim(self, table: dict[str, tuple[str, str]], key: str, meaning: str, path: str) -> str:
-        """Record a key's meaning; return an error text if another file means otherwise."""
-        earlier, where = table.setdefault(key, (meaning, path))
-        if earlier == meaning:
-            return ""
-        return f"'{key}' is '{earlier}' in {where}; one key must mean one thing in every file"
+def available_cores() -> int:
+    """Return how many cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
-class ProgrammeReader:
-    """Read one programme file, checking every reference against what it defines."""
-
-    def __init__(
-        self,
-        path: Path,
-        countries: dict[str, Country],
-        organisations: dict[str, Organisation],
-        seen: SeenAcrossFiles,
-    ) -> None:
-        self.top = read_yaml(path)
-        self.seen = seen
-        self.listing_keys: set[tuple[str, str]] = set()
-        self.countries = countries
-        self.organisations = organisations
-        self.item_keys: set[str] = set()
-        self.people: dict[str, Person] = {}
-        self.zone = ZoneInfo("UTC")
-
-    def read(self) -> Programme:
-        """Return the programme the file describes."""
-        meeting_map = self.top.require("meeting", YamlMap)
-        groups = self._groups(self.top.require("groups", YamlMap))
-        self.people = self._people(self.top.get("people", YamlMap))
-        meeting = self._meeting(meeting_map)
-        statements = tuple(self._statement(m, groups) for m in self._maps("statements"))
-        inputs = tuple(self._input(m, groups) for m in self._maps("inputs"))
-        aliases = self._aliases(self.top.get("aliases", YamlMap))
-        self.top.done()
-        return Programme(self.top.path, meeting, self.people, groups, statements, inputs, aliases)
-
-    def _maps(self, key: str) -> list[YamlMap]:
-        found = self.top.get(key, list)
-        return list(found.maps()) if found else []
-
-    def _agent(self, owner: YamlMap, key: str, text: str) -> AgentRef:
+def programme_files(data_dir: Path) -> list[Path]:
+    """Return the programme files in name order, each checked to lie in the data directory."""
+    folder = data_dir / "programmes"
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise DataError(display_path(folder), None, "no programme files (*.yaml)")
+    root = data_root(data_dir)
+    errors: list[DataError] = []
+    for path in files:
         try:
-            return parse_agent(text, self.countries, self.organisations)
-        except ValueError as exc:
-            raise owner.error(str(exc), key) from exc
+            inside(root, path)
+        except DataError as error:
+            errors.append(error)
+    raise_all(errors)
+    return files
 
-    def _agents(self, owner: YamlMap, key: str) -> tuple[AgentRef, ...]:
-        value = owner.data.get(key)
-        if isinstance(value, str):
-            return (self._agent(owner, key, owner.require(key, str)),)
-        found = owner.require(key, list)
-        refs = tuple(self._agent(owner, key, text) for text, _ in found.strings())
-        if not refs:
-            raise owner.error(f"field '{key}' names no agent", key)
-        return refs
 
-    def _groups(self, groups: YamlMap) -> dict[str, str]:
-        result = {}
-        for key in groups.field_names():
-            _check_key(groups, key)
-            result[key] = groups.require(key, str)
-            clash = self.seen.claim(self.seen.groups, key, result[key], groups.path)
-            if clash:
-                raise groups.error(f"group {clash}", key)
-        return result
+def data_root(data_dir: Path) -> Path:
+    """Return the data directory's real path, which every file it holds must lie within."""
+    try:
+        return data_dir.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise DataError(display_path(data_dir), None, "cannot read the data directory") from exc
 
-    def _people(self, people: YamlMap | None) -> dict[str, Person]:
-        if people is None:
-            return {}
-        return {key: self._person(people, key) for key in people.field_names()}
 
-    def _person(self, people: YamlMap, key: str) -> Person:
-        _check_key(people, key)
-        entry = people.require(key, YamlMap)
-        affiliations = entry.get("affiliations", list)
-        person = Person(
-            key=key,
-            name=entry.require("name", str),
-            honorific=entry.get("honorific", str),
-            job_title=entry.get("job_title", str),
-            affiliations=self._agent_list(entry, "affiliations", affiliations),
-        )
-        entry.done()
-        clash = self.seen.claim(self.seen.people, key, person.name, people.path)
-        if clash:
-            raise people.error(f"person {clash}", key)
-        return person
+def inside(root: Path, path: Path) -> Path:
+    """Return a path after checking that it is a regular file within the root directory."""
+    shown = display_path(path)
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError as exc:  # Python before 3.13 reports a symbolic link loop so
+        raise DataError(shown, None, "symbolic link loop; cannot read file") from exc
+    except OSError as exc:
+        raise DataError(shown, None, f"cannot read file: {exc.strerror or exc}") from exc
+    if not target.is_relative_to(root):
+        raise DataError(shown, None, "is a symbolic link to outside the data directory")
+    if not target.is_file():
+        raise DataError(shown, None, "is not a regular file")
+    return path
 
-    def _agent_list(self, owner: YamlMap, key: str, found: YamlList | None) -> tuple[AgentRef, ...]:
-        if found is None:
-            return ()
-        return tuple(self._agent(owner, key, text) for text, _ in found.strings())
 
-    def _meeting(self, entry: YamlMap) -> Meeting:
-        key = entry.require("key", str)
-        _check_key(entry, key, "key")
-        if key in self.seen.meetings:
-            raise entry.error(
-                f"meeting key '{key}' is also used by {self.seen.meetings[key]}", "key"
+def read_all(
+    files: Sequence[Path],
+    countries: dict[str, Country],
+    organisations: dict[str, Organisation],
+    workers: int,
+) -> list[Outcome]:
+    """Read every file, in a process pool when there are enough files and cores."""
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        return [read_one(path, countries, organisations) for path in files]
+    context = pool_context()
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(
+        min(workers, len(files)),
+        mp_context=context,
+        initializer=_remember,
+        initargs=(countries, organisations),
+    ) as pool:
+        return list(pool.map(_read_remembered, files, chunksize=chunk))
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """Fork when this process has one thread (a build, a benchmark), else use a fork server.
+
+    Forking copies the loaded modules and needs no `if __name__ == "__main__"` guard in the
+    caller's script; a process with threads is not forked (a lock held by another thread
+    would stay locked in the child), and Python deprecates doing so.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and _one_thread():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["confgraph.load"])
+    return context
+
+
+def _one_thread() -> bool:
+    try:  # the kernel's count includes threads that native libraries started
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
+def read_one(
+    path: Path, countries: dict[str, Country], organisations: dict[str, Organisation]
+) -> Outcome:
+    """Read one programme file, returning its error instead of raising it."""
+    try:
+        return read_programme(path, countries, organisations)
+    except DataError as error:
+        return error
+
+
+_REFERENCE: dict[str, dict] = {}
+
+
+def _remember(countries: dict[str, Country], organisations: dict[str, Organisation]) -> None:
+    """Keep the reference agents in a worker process, sent once rather than with every file."""
+    _REFERENCE.update(countries=countries, organisations=organisations)
+
+
+def _read_remembered(path: Path) -> Outcome:
+    return read_one(path, _REFERENCE["countries"], _REFERENCE["organisations"])
+
+
+def check_across_files(outcomes: Sequence[Outcome]) -> tuple[Programme, ...]:
+    """Check, in file order, that shared keys mean one thing; raise every file's error."""
+    meanings: dict[tuple[str, str], tuple[str, str]] = {}
+    errors: list[DataError] = []
+    programmes: list[Programme] = []
+    for outcome in outcomes:
+        error = outcome if isinstance(outcome, DataError) else first_clash(outcome, meanings)
+        if error:
+            errors.append(error)
+        else:
+            programmes.append(outcome.programme)
+    raise_all(errors)
+    return tuple(programmes)
+
+
+def first_clash(
+    read: ReadProgramme, meanings: dict[tuple[str, str], tuple[str, str]]
+) -> DataError | None:
+    """Return the error of the first key another file means otherwise, or record them all."""
+    source = read.programme.source
+    for claim in read.claims:
+        earlier, where = meanings.get((claim.kind, claim.key), (claim.meaning, ""))
+        if claim.kind == "meeting" and where:
+            message = f"meeting key '{claim.key}' is also used by {where}"
+        elif earlier != claim.meaning:
+            message = (
+                f"{claim.kind} '{claim.key}' is '{earlier}' in {where}; "
+                "one key must mean one thing in every file"
             )
-        self.seen.meetings[key] = entry.path
-        self.zone = self._zone(entry)
-        meeting = Meeting(
-            key=key,
-            title=entry.require("title", str),
-            short_title=entry.get("short_title", str),
-            series=entry.get("series", str),
-            venue=self._venue(entry.require("venue", YamlMap)),
-            room=entry.require("room", str),
-            timezone=entry.require("timezone", str),
-            days=self._days(entry),
-            links=self._links(entry),
-        )
-        entry.done()
-        return meeting
-
-    def _zone(self, entry: YamlMap) -> ZoneInfo:
-        name = entry.require("timezone", str)
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise entry.error(f"unknown time zone '{name}' (use an IANA name)", "timezone") from exc
-
-    def _venue(self, entry: YamlMap) -> Venue:
-        country = entry.require("country", str)
-        if country not in self.countries:
-            raise entry.error(f"unknown country code '{country}'", "country")
-        name = entry.require("name", str)
-        venue = Venue(entry.get("key", str) or name, name, entry.require("city", str), country)
-        entry.done()
-        return venue
-
-    def _links(self, entry: YamlMap) -> tuple[str, ...]:
-        found = entry.get("links", list)
-        if found is None:
-            return ()
-        for text, line in found.strings():
-            if not URL_PATTERN.fullmatch(text):
-                raise DataError(entry.path, line, f"'{text}' is not an http(s) URL")
-        return tuple(text for text, _ in found.strings())
-
-    def _days(self, entry: YamlMap) -> tuple[Day, ...]:
-        days: list[Day] = []
-        for day_map in _non_empty(entry, "days").maps():
-            day = self._day(day_map)
-            if any(other.date == day.date for other in days):
-                raise day_map.error(f"day {day.date} is listed twice", "date")
-            days.append(day)
-        return tuple(days)
-
-    def _day(self, entry: YamlMap) -> Day:
-        date = entry.require("date", dt.date)
-        items = tuple(self._item(m, date) for m in _non_empty(entry, "items").maps())
-        day = Day(date, entry.require("label", str), items)
-        entry.done()
-        return day
-
-    def _item(self, entry: YamlMap, date: dt.date, parent: Item | None = None) -> Item:
-        key = entry.require("key", str)
-        _check_key(entry, key, "key")
-        if key in self.item_keys:
-            raise entry.error(f"programme item key '{key}' is used twice", "key")
-        self.item_keys.add(key)
-        kind = _choice(entry, "kind", ITEM_KINDS)
-        start, end = self._time(entry, "start", date), self._time(entry, "end", date)
-        if end <= start:
-            raise entry.error(f"item '{key}' ends ({end:%H:%M}) before it starts", "end")
-        if parent and (start < parent.start or end > parent.end):
-            span = f"{parent.start:%H:%M}-{parent.end:%H:%M}"
-            raise entry.error(f"item '{key}' lies outside '{parent.key}' ({span})", "start")
-        children = entry.get("items", list)
-        number = entry.get("number", int)
-        if number is not None and number < 1:
-            raise entry.error(f"panel number must be 1 or more, not {number}", "number")
-        item = Item(
-            key=key,
-            kind=kind,
-            title=entry.require("title", str),
-            start=start,
-            end=end,
-            number=number,
-            description=entry.get("description", str),
-            room=entry.get("room", str),
-            participants=tuple(self._participant(m) for m in self._list(entry, "people")),
-            links=self._links(entry),
-        )
-        if children:
-            nested = tuple(self._item(m, date, item) for m in children.maps())
-            item = dataclasses.replace(item, items=nested)
-        entry.done()
-        return item
-
-    def _list(self, entry: YamlMap, key: str) -> list[YamlMap]:
-        found = entry.get(key, list)
-        return list(found.maps()) if found else []
-
-    def _time(self, entry: YamlMap, key: str, date: dt.date) -> dt.datetime:
-        text = entry.require(key, str)
-        match = TIME_PATTERN.fullmatch(text)
-        if not match:
-            raise entry.error(f"field '{key}' must be a local time HH:MM, not {text!r}", key)
-        local = dt.time(int(match[1]), int(match[2]))
-        return dt.datetime.combine(date, local, tzinfo=self.zone)
-
-    def _participant(self, entry: YamlMap) -> Participation:
-        person = entry.require("person", str)
-        if person not in self.people:
-            raise entry.error(f"unknown person '{person}' (define it under 'people')", "person")
-        participation = Participation(
-            person, _choice(entry, "role", ROLE_NAMES), entry.get("listed_as", str)
-        )
-        entry.done()
-        return participation
-
-    def _statement(self, entry: YamlMap, groups: dict[str, str]) -> Statement:
-        at = entry.get("at", str)
-        if at and at not in self.item_keys:
-            raise entry.error(f"unknown programme item '{at}' (no item has this key)", "at")
-        language = entry.get("language", str)
-        if language and not LANGUAGE_PATTERN.fullmatch(language):
-            raise entry.error(
-                f"language '{language}' must be an ISO 639-1 code (en, fr)", "language"
-            )
-        behalf = entry.get("on_behalf_of", str)
-        statement = Statement(
-            speakers=self._agents(entry, "by"),
-            group=_choice(entry, "group", tuple(groups)),
-            listed_as=entry.require("listed_as", str),
-            at=at,
-            language=language,
-            on_behalf_of=self._agent(entry, "on_behalf_of", behalf) if behalf else None,
-            key=self._optional_key(entry, "statement"),
-        )
-        entry.done()
-        return statement
-
-    def _input(self, entry: YamlMap, groups: dict[str, str]) -> WrittenInput:
-        written = WrittenInput(
-            authors=self._agents(entry, "by"),
-            group=_choice(entry, "group", tuple(groups)),
-            listed_as=entry.require("listed_as", str),
-            key=self._optional_key(entry, "input"),
-        )
-        entry.done()
-        return written
-
-    def _optional_key(self, entry: YamlMap, kind: str) -> str | None:
-        key = entry.get("key", str)
-        if key:
-            _check_key(entry, key, "key")
-            if (kind, key) in self.listing_keys:
-                raise entry.error(f"{kind} key '{key}' is used twice", "key")
-            self.listing_keys.add((kind, key))
-        return key
-
-    def _aliases(self, entry: YamlMap | None) -> dict[AgentRef, tuple[str, ...]]:
-        if entry is None:
-            return {}
-        result = {}
-        for key in entry.field_names():
-            names = entry.require(key, list)
-            result[self._agent(entry, key, key)] = tuple(text for text, _ in names.strings())
-        return result
+        else:
+            continue
+        return DataError(source, claim.line, message)
+    for claim in read.claims:
+        meanings.setdefault((claim.kind, claim.key), (claim.meaning, source))
+    return None
 
 
-def _non_empty(owner: YamlMap, key: str) -> YamlList:
-    found = owner.require(key, list)
-    if not len(found):
-        raise owner.error(f"'{key}' must list at least one entry", key)
-    return found
-
-
-def _check_key(owner: YamlMap, key: str, field: str | None = None) -> None:
-    if not KEY_PATTERN.fullmatch(key):
-        raise owner.error(f"key '{key}' must be lower-case words joined by '-'", field or key)
-
-
-def _choice(entry: YamlMap, key: str, allowed: tuple[str, ...]) -> str:
-    value = entry.require(key, str)
-    if value not in allowed:
-        raise entry.error(f"{key} '{value}' is not one of: {', '.join(allowed)}", key)
-    return value
+def raise_all(errors: list[DataError]) -> None:
+    """Raise the one error, or all of them together; do nothing when there is none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DataErrors(tuple(errors))

@@ -50,7 +50,9 @@ def build_and_validate(
     shapes = load_shapes(shapes_dir)
     progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
     with progress.phase("programmes validated", total=count) as phase:
-        validation = validate_graph(data_graph(dataset), shapes, ontology)
+        merged = data_graph(dataset)
+        merged += ontology  # then validate_graph need not copy the data to add it
+        validation = validate_graph(merged, shapes)
         phase.complete(count)
     return Built(catalogue, dataset, shapes, validation)
 

@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import shutil
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,13 +21,15 @@ from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
 from confgraph.quads import ReleaseQuads, sorted_triples
-from confgraph.store.disk import STORE_DIR, write_store
+from confgraph.release_lock import claimed
+from confgraph.store.disk import MANIFEST, STORE_DIR, write_store
 from confgraph.vocab import ONTOLOGY_IRI
 
 CURRENT = "current"
 RELEASES = "releases"
-MANIFEST = "release.json"
 KEEP_RELEASES = 5
+# A staging directory this old, whose lock nobody holds, was left by a killed build.
+STALE_STAGING_SECONDS = 10
 SOURCE_MEDIA_TYPES = {".yaml": "application/yaml", ".csv": "text/csv"}
 
 
@@ -65,12 +68,15 @@ def write_release(content: ReleaseContent, out_dir: Path) -> Path:
     releases = out_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
+    _remove_stale_staging(releases)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        release_id = _write_files(content, staging)
-        final = releases / first_free(release_id, lambda name: (releases / name).exists())
-        staging.rename(final)
+        # Held while writing: a later build's clean-up leaves a live build's staging alone.
+        with claimed(staging):
+            release_id = _write_files(content, staging)
+            final = releases / first_free(release_id, lambda name: (releases / name).exists())
+            staging.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _point_current(out_dir, final)
@@ -79,11 +85,25 @@ def write_release(content: ReleaseContent, out_dir: Path) -> Path:
 
 
 def _prune(releases: Path, keep: Path) -> None:
-    """Delete all but the newest KEEP_RELEASES releases (never the one just published)."""
+    """Delete all but the newest KEEP_RELEASES releases: never the one just published,
+    nor one that a running server or query holds (see release_lock)."""
     published = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in published[:-KEEP_RELEASES]:
         if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unless_held(old)
+
+
+def _remove_unless_held(directory: Path) -> None:
+    with claimed(directory) as free:
+        if free:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _remove_stale_staging(releases: Path) -> None:
+    """Delete what killed builds left staged (a live build holds its staging's lock)."""
+    for staging in releases.glob(".staging-*"):
+        if staging.is_dir() and time.time() - staging.stat().st_mtime > STALE_STAGING_SECONDS:
+            _remove_unless_held(staging)
 
 
 def _write_files(content: ReleaseContent, staging: Path) -> str:

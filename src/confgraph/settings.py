@@ -90,6 +90,9 @@ class Settings:
         click.IntRange(min=1),
     )
     threads: int = _setting(8, "Request threads of the waitress server.", click.IntRange(min=1))
+    page_size: int = _setting(
+        20, "Meetings listed per page of the home page.", click.IntRange(1, 500)
+    )
     default_language: str = _setting(
         "en", "Language of labels when none matches the request's Accept-Language."
     )
@@ -98,6 +101,23 @@ class Settings:
         False,
         "Trust X-Forwarded-Proto, -Host, -Port and -Prefix from one reverse proxy "
         "(set it behind a TLS proxy so links say https://).",
+    )
+    public_url: str = _setting(
+        "",
+        "Public address of the server (e.g. https://data.example.org); absolute links are "
+        "built from it. Empty means the address the server listens on, or with trusted_proxy "
+        "the proxy's X-Forwarded-* headers; never the client's Host header.",
+    )
+    connection_limit: int = _setting(
+        1000,
+        "Most client connections the server holds open at once (idle ones included).",
+        click.IntRange(min=1),
+    )
+    channel_timeout: int = _setting(
+        30,
+        "Seconds a client connection may stay idle (or send a request this slowly) "
+        "before it is closed.",
+        click.IntRange(min=1),
     )
 
     @property

@@ -7,7 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,19 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(release_dir: Path) -> Iterator[str]:
     """Start `confgraph serve` on a free loopback port; yield its root URL."""
+    with serving(release_dir) as root:
+        yield root
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[..., AbstractContextManager[str]]:
+    """Return serving, to start a server on another release or with other options."""
+    return serving
+
+
+@contextmanager
+def serving(release_dir: Path, *options: str) -> Iterator[str]:
+    """Run `confgraph serve` (one query worker, any more options) on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -84,6 +98,7 @@ def server(release_dir: Path) -> Iterator[str]:
             str(port),
             "--query-workers",
             "1",
+            *options,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -50,9 +50,9 @@ def test_app_from_environment_reads_and_checks_variables(
     monkeypatch.setenv("CONFGRAPH_QUERY_WORKERS", "0")
     monkeypatch.setenv("CONFGRAPH_ROW_LIMIT", "7")
     app = app_from_environment()
-    site: Site = app.extensions["confgraph"]
+    site: Site = app.extensions["confgraph"].current()
     assert site.settings.row_limit == 7 and site.settings.query_workers == 0
-    site.store.close()
+    app.extensions["confgraph"].close()
     monkeypatch.setenv("CONFGRAPH_ROW_LIMIT", "many")
     with pytest.raises(SystemExit, match="row-limit"):
         app_from_environment()
@@ -112,7 +112,7 @@ def test_error_responses_vary_on_accept(client: FlaskClient) -> None:
 def test_shared_graphs_are_bound_once_not_per_request(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site: Site = app.extensions["confgraph"]
+    site: Site = app.extensions["confgraph"].current()
     shared = (site.ontology, site.shapes, site.description)
     original = site.bind
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from meetingsfixture import write_meetings
+from webfixture import write_release
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium (PyPI) is not installed")
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -56,8 +58,43 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     driver.quit()
 
 
-def test_agenda_renders_with_links_that_open_resource_pages(browser, server: str) -> None:
+@pytest.fixture(scope="module")
+def paged_server(serve, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve five meetings, two to a page of the home page."""
+    current = write_release(tmp_path_factory.mktemp("paged"))
+    write_meetings(current.resolve(), 5)
+    with serve(current, "--page-size", "2") as root:
+        yield root
+
+
+def test_home_lists_meetings_and_opens_an_agenda(browser, server: str) -> None:
     browser.get(server + "/")
+    assert browser.find_element(By.ID, "summary").text == "120 triples"
+    row = browser.find_element(By.CSS_SELECTOR, "#meetings tbody tr")
+    assert row.find_element(By.CSS_SELECTOR, ".venue").text == "Room A, Vienna International Centre"
+    row.find_element(By.LINK_TEXT, "Test meeting on migration").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/programme/2030-01-test"))
+    assert browser.find_element(By.CSS_SELECTOR, "#meeting h1").text == "Test meeting on migration"
+
+
+def test_home_pages_through_the_meetings_newest_first(browser, paged_server: str) -> None:
+    browser.get(paged_server + "/")
+    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#meetings td.title > a")]
+    assert titles[::2] == ["Test meeting 5", "Test meeting 4"]
+    for expected in (["Test meeting 3", "Test meeting 2"], ["Test meeting 1"]):
+        browser.find_element(By.LINK_TEXT, "Older").click()
+        WebDriverWait(browser, 10).until(ec.url_contains("page="))
+        cells = browser.find_elements(By.CSS_SELECTOR, "#meetings td.title > a")
+        assert [e.text for e in cells][::2] == expected
+    assert "Page 3 of 3" in browser.find_element(By.ID, "pages").text
+    assert not browser.find_elements(By.LINK_TEXT, "Older")
+    browser.find_element(By.LINK_TEXT, "Test meeting 1").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/programme/2030-01-test"))
+    assert browser.find_element(By.CSS_SELECTOR, "#meeting h1").text == "Test meeting 1"
+
+
+def test_agenda_renders_with_links_that_open_resource_pages(browser, server: str) -> None:
+    browser.get(server + "/programme/2030-01-test")
     titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "li.item > .title a")]
     assert titles[:2] == ["Panel 1: Smuggling of migrants", "Lunch / Space for side-events"]
     people = browser.find_element(By.CSS_SELECTOR, "li.item .roles").text
@@ -68,6 +105,13 @@ def test_agenda_renders_with_links_that_open_resource_pages(browser, server: str
     description = browser.find_element(By.ID, "outgoing").text
     assert '<script>alert("x")</script>' in description  # shown as text, not run
     assert browser.find_element(By.ID, "open-in-sparql").is_displayed()
+
+
+def test_meeting_page_links_to_its_agenda(browser, server: str) -> None:
+    browser.get(server + "/id/meeting/2030-01-test.html")
+    browser.find_element(By.ID, "agenda").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/programme/2030-01-test"))
+    assert browser.find_elements(By.CSS_SELECTOR, "section.floor-list")
 
 
 def test_a_typed_query_shows_its_results_table(browser, server: str) -> None:

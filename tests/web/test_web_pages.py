@@ -154,6 +154,19 @@ def test_organisation_and_person_views(client: FlaskClient) -> None:
     assert "Brazil" in views["Affiliations"].text and "Ambassador" in views["Affiliations"].text
 
 
+def test_meeting_page_links_to_its_agenda_and_only_a_meeting_does(client: FlaskClient) -> None:
+    meeting = parse_html(client.get("/id/meeting/2030-01-test.html").get_data(as_text=True))
+    link = meeting.by_id("agenda")
+    assert link.attrs["href"] == "/programme/2030-01-test" and link.text == "Agenda"
+    assert client.get(link.attrs["href"]).status_code == 200
+    for path in (
+        f"{PANEL}.html",
+        "/id/person/ana-lima.html",
+        "/id/meeting/2030-01-test/day/2030-01-07.html",
+    ):
+        assert parse_html(client.get(path).get_data(as_text=True)).by_id("agenda") is None, path
+
+
 def test_external_iris_link_out_without_being_fetched(client: FlaskClient) -> None:
     page = parse_html(client.get("/id/country/bra.html").get_data(as_text=True))
     hrefs = [href for href, _ in page.by_id("outgoing").links()]

@@ -86,16 +86,24 @@ def assert_resolve(client: FlaskClient, paths: set[str]) -> None:
     assert not broken
 
 
-def test_every_link_on_home_and_dataset_page_resolves(client: FlaskClient) -> None:
+def home_and_agendas(client: FlaskClient) -> set[str]:
+    """Return the links of the home page and of every agenda page it links to."""
     home = links_of(client, "/")
-    assert any(p.startswith("/id/") for p in home)
+    agendas = sorted(p for p in home if p.startswith("/programme/"))
+    assert agendas
+    return home.union(*(links_of(client, p) for p in agendas))
+
+
+def test_every_link_on_home_agenda_and_dataset_page_resolves(client: FlaskClient) -> None:
+    pages = home_and_agendas(client)
+    assert any(p.startswith("/id/") for p in pages)
     dataset = links_of(client, "/dataset")
     assert any(p.startswith("/dumps/") for p in dataset)
-    assert_resolve(client, home | dataset)
+    assert_resolve(client, pages | dataset)
 
 
 def test_every_link_on_some_resource_pages_resolves(client: FlaskClient) -> None:
-    resources = sorted(p for p in links_of(client, "/") if p.startswith("/id/"))
+    resources = sorted(p for p in home_and_agendas(client) if p.startswith("/id/"))
     assert len(resources) > 10
     picked = resources[:: max(1, len(resources) // 6)][:6]
     links: set[str] = set()
@@ -119,7 +127,7 @@ def test_named_graphs_of_the_build_are_served(
 
 
 def test_floor_lists_name_the_agents_only_where_the_listing_does_not(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/programme/2017-09-vienna-smuggling-trafficking").get_data(as_text=True)
     items = {
         text: item
         for item in parse_html(html).iter("li")

@@ -130,8 +130,10 @@ def protocol_app(request: pytest.FixtureRequest, release: Release) -> Iterator[F
     store.close()
 
 
-def test_the_graph_the_cases_name_is_not_in_the_dataset(protocol_app: Flask) -> None:
-    assert URIRef(DATA0) not in protocol_app.extensions["confgraph"].store.graphs()
+def test_the_graph_the_cases_name_is_not_in_the_dataset() -> None:
+    for store in (_oxigraph(), _rdflib()):
+        assert URIRef(DATA0) not in store.graphs()
+        store.close()
 
 
 def test_manifest_lists_every_case() -> None:

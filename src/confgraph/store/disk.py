@@ -18,6 +18,7 @@ from confgraph.errors import ReleaseError
 from confgraph.vocab import ONTOLOGY_IRI
 
 STORE_DIR = "store"
+MANIFEST = "release.json"  # a release's manifest, beside its dumps and its store
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris
-from confgraph.release import MANIFEST
-from confgraph.store.disk import STORE_DIR, open_read_only, rebuild_store, store_release
+from confgraph.store.disk import MANIFEST, STORE_DIR, open_read_only, rebuild_store, store_release
 
 QUADS = "confgraph.trig"
+# The files the server reads itself; every other file listed is checked, but optional.
+REQUIRED_FILES = (QUADS, "void.ttl", "ontology.ttl", "shapes.ttl")
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,14 @@ class Release:
     @classmethod
     def open(cls, path: str | Path) -> Release:
         """Read a release from its directory, a build directory or a `current` link."""
-        directory = Path(path)
-        if not (directory / MANIFEST).is_file() and (directory / "current" / MANIFEST).is_file():
-            directory = directory / "current"
-        manifest = directory / MANIFEST
-        if not manifest.is_file():
-            raise ReleaseError(f"{path}: no {MANIFEST} here (run `confgraph build` first)")
-        data = json.loads(manifest.read_text("utf-8"))
+        directory = locate_release(path)
+        data = read_manifest(directory / MANIFEST)
         files = {
-            name: PublishedFile(name, info["media_type"], int(info["bytes"]), info["sha256"])
+            name: PublishedFile(name, info["media_type"], info["bytes"], info["sha256"])
             for name, info in data["files"].items()
         }
-        if QUADS not in files:
-            raise ReleaseError(f"{manifest}: the release lists no {QUADS}")
         return cls(
-            directory.resolve(),
+            directory,
             data["base"].rstrip("/"),
             data["release"],
             data["built"],
@@ -86,7 +83,10 @@ class Release:
         graph = Graph()
         path = self.file_path(name)
         if path is not None and path.is_file():
-            graph.parse(path, format="turtle")
+            try:
+                graph.parse(path, format="turtle")
+            except (SyntaxError, ValueError) as error:  # rdflib's BadSyntax, UnicodeDecodeError
+                raise ReleaseError(f"{path}: not valid Turtle: {_first_line(error)}") from None
         return graph
 
 
@@ -120,3 +120,68 @@ def ensure_store(release: Release, say: Callable[[str], None]) -> Path:
     if problem is not None:
         raise ReleaseError(problem)
     return release.store
+
+
+def locate_release(path: str | Path) -> Path:
+    """Return the release directory that a path names (itself, or its `current` link's target)."""
+    directory = Path(path)
+    if not (directory / MANIFEST).is_file() and (directory / "current" / MANIFEST).is_file():
+        directory = directory / "current"
+    if not (directory / MANIFEST).is_file():
+        raise ReleaseError(f"{path}: no {MANIFEST} here (run `confgraph build` first)")
+    return directory.resolve()
+
+
+def read_manifest(manifest: Path) -> dict[str, Any]:
+    """Read release.json, checking that it holds every key the server relies on."""
+    try:
+        data = json.loads(manifest.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise ReleaseError(f"{manifest}: cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError as error:
+        raise ReleaseError(f"{manifest}: not UTF-8 (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise ReleaseError(
+            f"{manifest}:{error.lineno}: not well-formed JSON: {error.msg} (column {error.colno})"
+        ) from None
+    problem = _manifest_problem(data)
+    if problem:
+        raise ReleaseError(f"{manifest}: {problem}")
+    return data
+
+
+def _manifest_problem(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    for key in ("base", "release", "built"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            return f'no "{key}" (a string) in it'
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return 'no "files" (an object) in it'
+    for name, info in files.items():
+        problem = _file_problem(name, info)
+        if problem:
+            return f'"files" entry {name!r}: {problem}'
+    missing = [name for name in REQUIRED_FILES if name not in files]
+    return f"the release lists no {', '.join(missing)}" if missing else None
+
+
+def _file_problem(name: str, info: Any) -> str | None:
+    if "/" in name or name.startswith(".") or not name:
+        return "not a plain file name"
+    if not isinstance(info, dict):
+        return "not an object"
+    if not isinstance(info.get("media_type"), str):
+        return 'no "media_type" (a string)'
+    size = info.get("bytes")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return 'no "bytes" (a whole number)'
+    if not isinstance(info.get("sha256"), str) or not SHA256.fullmatch(info["sha256"]):
+        return 'no "sha256" (64 hexadecimal digits)'
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__

@@ -177,6 +177,9 @@ class SandboxedStore:
                 "try again later"
             ) from None
         try:
+            if worker is not None and not worker.process.is_alive():
+                self._stop(worker)  # killed while idle: replace it before this job needs it
+                worker = None
             worker = worker or self._start()
             status, payload = self._run(worker, (method, args, {}))
         except BaseException:

@@ -1,4 +1,4 @@
-"""The programme of each meeting, read from the graph as an agenda: days, items, people, floor."""
+"""One meeting's programme, read from its own named graph as an agenda: days, items, floor."""
 
 from __future__ import annotations
 
@@ -10,49 +10,66 @@ from rdflib.term import Node
 
 from confgraph.store.base import Store
 from confgraph.vocab import CG
-from confgraph.web.views import PREFIXES
+from confgraph.web.views import PREFIXES, sparql_iri
 
 ROLE_ORDER = (CG.coFacilitator, CG.thematicExpert, CG.moderator, CG.panelist, CG.presenter)
+# The kinds of item an agenda tells apart (each item has one, besides its general classes).
+ITEM_KINDS = {
+    CG.OpeningSegment: "opening",
+    CG.Panel: "panel",
+    CG.SummaryPanel: "panel summary",
+    CG.Break: "break",
+    CG.SideEvent: "side-event",
+    CG.ClosingSegment: "closing",
+}
 
-MEETINGS = (
+# The meeting's own facts are read by subject; the agenda's queries name the meeting's graph:
+# a page reads its own meeting, never the whole dataset.
+HEADER = (
     PREFIXES
-    + """SELECT ?meeting ?zone ?place ?start WHERE {
-  ?meeting a cg:Meeting .
-  OPTIONAL { ?meeting cg:timeZone ?zone } OPTIONAL { ?meeting schema:location ?place }
-  OPTIONAL { ?meeting schema:startDate ?start }
-} ORDER BY ?start ?meeting"""
+    + """SELECT ?zone ?place WHERE {{ {meeting} a cg:Meeting .
+  OPTIONAL {{ {meeting} cg:timeZone ?zone }} OPTIONAL {{ {meeting} schema:location ?place }}
+}} LIMIT 1"""
 )
 DAYS = (
     PREFIXES
-    + """SELECT ?day ?meeting ?date WHERE {
-  ?day a cg:ProgrammeDay ; schema:superEvent ?meeting ; cg:date ?date .
-} ORDER BY ?date"""
+    + """SELECT ?day ?date WHERE {{ GRAPH {graph} {{
+  ?day schema:superEvent {meeting} ; a cg:ProgrammeDay ; cg:date ?date .
+}} }} ORDER BY ?date"""
 )
 ITEMS = (
     PREFIXES
-    + """SELECT ?item ?parent ?start ?end ?place ?kind WHERE {
+    + """SELECT ?item ?parent ?start ?end ?place ?kind WHERE {{ GRAPH {graph} {{
   ?item a cg:ProgrammeItem ; schema:superEvent ?parent .
-  OPTIONAL { ?item schema:startDate ?start } OPTIONAL { ?item schema:endDate ?end }
-  OPTIONAL { ?item schema:location ?place } OPTIONAL { ?item a ?kind }
-} ORDER BY ?start ?end ?item"""
-)
+  OPTIONAL {{ ?item schema:startDate ?start }} OPTIONAL {{ ?item schema:endDate ?end }}
+  OPTIONAL {{ ?item schema:location ?place }}
+  OPTIONAL {{ ?item a ?kind FILTER (?kind IN ({kinds})) }}
+}} }} ORDER BY ?start ?end ?item"""
+).replace("{kinds}", ", ".join(f"<{kind}>" for kind in ITEM_KINDS))
 ROLES = (
     PREFIXES
-    + """SELECT ?item ?type ?person WHERE {
+    + """SELECT ?item ?type ?person WHERE {{ GRAPH {graph} {{
   ?role a cg:Role ; conf:during ?item ; conf:withRole ?type ; conf:isHeldBy ?person .
-} ORDER BY ?person"""
+}} }} ORDER BY ?person"""
 )
 FLOOR = (
     PREFIXES
-    + """SELECT ?entry ?meeting ?group ?listed ?agent ?item ?written ?position ?order WHERE {
-  { ?entry a cg:Statement . OPTIONAL { ?entry cg:deliveredBy ?agent } BIND(false AS ?written) }
+    + """SELECT ?entry ?group ?listed ?agent ?item ?written WHERE {{ GRAPH {graph} {{
+  ?entry cg:atMeeting {meeting} ; cg:listedUnder ?group ; cg:listedAs ?listed .
+  {{ ?entry a cg:Statement . OPTIONAL {{ ?entry cg:deliveredBy ?agent }} BIND(false AS ?written) }}
   UNION
-  { ?entry a cg:WrittenInput . OPTIONAL { ?entry cg:submittedBy ?agent } BIND(true AS ?written) }
-  ?entry cg:atMeeting ?meeting ; cg:listedUnder ?group ; cg:listedAs ?listed .
-  OPTIONAL { ?entry cg:deliveredAt ?item }
-  OPTIONAL { ?group schema:position ?position }
-  OPTIONAL { ?entry schema:position ?order }
-} ORDER BY ?written ?position ?group ?order ?listed"""
+  {{ ?entry a cg:WrittenInput . OPTIONAL {{ ?entry cg:submittedBy ?agent }}
+     BIND(true AS ?written) }}
+  OPTIONAL {{ ?entry cg:deliveredAt ?item }}
+  OPTIONAL {{ ?entry schema:position ?order }}
+}} }} ORDER BY ?written ?order ?listed ?agent"""
+)
+# Listing groups are shared by programmes: their positions are read for this page's groups only.
+GROUP_POSITIONS = (
+    PREFIXES
+    + """SELECT ?group (MIN(?position) AS ?first) WHERE {{
+  VALUES ?group {{ {groups} }} ?group schema:position ?position .
+}} GROUP BY ?group"""
 )
 
 
@@ -90,25 +107,26 @@ class Meeting:
     groups: list[tuple[URIRef, list[Entry]]] = field(default_factory=list)
 
 
-def read_agenda(store: Store) -> list[Meeting]:
-    """Read every meeting's agenda from the store."""
-    items, parents = _items(store)
-    meetings = {
-        row[0]: Meeting(row[0], str(row[1]) if row[1] else None, row[2])
-        for row in store.lookup(MEETINGS).rows
-    }
-    for day, meeting, date in store.lookup(DAYS).rows:
-        if meeting in meetings:
-            children = [item for iri, item in items.items() if parents.get(iri) == day]
-            meetings[meeting].days.append((day, date, children))
-    _add_floor(store, meetings, items)
-    return list(meetings.values())
+def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
+    """Read one meeting's agenda from its named graph; None if the graph holds no such meeting."""
+    names = {"meeting": sparql_iri(meeting), "graph": sparql_iri(graph)}
+    header = store.lookup(HEADER.format(**names)).rows
+    if not header:
+        return None
+    zone, place = header[0]
+    agenda = Meeting(meeting, str(zone) if zone is not None else None, place)
+    items, parents = _items(store, names)
+    for day, date in store.lookup(DAYS.format(**names)).rows:
+        children = [item for iri, item in items.items() if parents.get(iri) == day]
+        agenda.days.append((day, date, children))
+    agenda.groups = _floor(store, names, items)
+    return agenda
 
 
-def _items(store: Store) -> tuple[dict[Node, Item], dict[Node, Node]]:
+def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[Node, Node]]:
     items: dict[Node, Item] = {}
     parents: dict[Node, Node] = {}
-    for iri, parent, start, end, place, kind in store.lookup(ITEMS).rows:
+    for iri, parent, start, end, place, kind in store.lookup(ITEMS.format(**names)).rows:
         item = items.setdefault(iri, Item(iri, start, end))
         parents[iri] = parent
         if place is not None and place not in item.places:
@@ -119,7 +137,7 @@ def _items(store: Store) -> tuple[dict[Node, Item], dict[Node, Node]]:
         if parent in items:
             items[parent].parts.append(items[iri])
     roles: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for item, kind, person in store.lookup(ROLES).rows:
+    for item, kind, person in store.lookup(ROLES.format(**names)).rows:
         roles[item][kind].append(person)
     for iri, by_kind in roles.items():
         if iri in items:
@@ -131,26 +149,40 @@ def _role_rank(kind: Node) -> int:
     return ROLE_ORDER.index(kind) if kind in ROLE_ORDER else len(ROLE_ORDER)
 
 
-def _add_floor(store: Store, meetings: dict[Node, Meeting], items: dict[Node, Item]) -> None:
-    groups: dict[Node, dict[Node, dict[Node, Entry]]] = defaultdict(dict)
-    for entry, meeting, group, listed, agent, item, *_ in store.lookup(FLOOR).rows:
-        if meeting not in meetings:
-            continue
-        entries = groups[meeting].setdefault(group, {})
-        record = entries.setdefault(entry, Entry(entry, str(listed)))
+def _floor(
+    store: Store, names: dict[str, str], items: dict[Node, Item]
+) -> list[tuple[URIRef, list[Entry]]]:
+    """Return the floor's entries by group: statements first, groups in the programme's order."""
+    rows = store.lookup(FLOOR.format(**names)).rows
+    first = _group_positions(store, {row[1] for row in rows})
+    # Stable: entries keep the query's order (position, listing) within their group.
+    rows = sorted(rows, key=lambda row: (_is_true(row[5]), first.get(row[1], -1), str(row[1])))
+    groups: dict[Node, dict[Node, Entry]] = {}
+    for entry, group, listed, agent, item, _ in rows:
+        record = groups.setdefault(group, {}).setdefault(entry, Entry(entry, str(listed)))
         if agent is not None and agent not in record.agents:
             record.agents.append(agent)
             if item in items and agent not in items[item].floor:
                 items[item].floor.append(agent)
-    for meeting, by_group in groups.items():
-        meetings[meeting].groups = [
-            (group, list(entries.values())) for group, entries in by_group.items()
-        ]
+    return [(group, list(entries.values())) for group, entries in groups.items()]
 
 
-def agenda_nodes(meetings: list[Meeting]) -> set[Node]:
+def _group_positions(store: Store, groups: set[Node]) -> dict[Node, int]:
+    """Return each group's first position (a group without one sorts first, as SPARQL would)."""
+    iris = sorted(sparql_iri(g) for g in groups if isinstance(g, URIRef))
+    if not iris:
+        return {}
+    rows = store.lookup(GROUP_POSITIONS.format(groups=" ".join(iris))).rows
+    return {group: int(first) for group, first in rows if isinstance(first, Literal)}
+
+
+def _is_true(value: Node | None) -> bool:
+    return isinstance(value, Literal) and value.toPython() is True
+
+
+def agenda_nodes(meeting: Meeting) -> set[Node]:
     """Return every IRI the agenda shows, to fetch their labels at once."""
-    nodes: set[Node] = set()
+    nodes: set[Node] = {n for n in (meeting.iri, meeting.place) if n is not None}
 
     def visit(item: Item) -> None:
         nodes.update([item.iri, *item.places, *item.floor])
@@ -159,14 +191,12 @@ def agenda_nodes(meetings: list[Meeting]) -> set[Node]:
         for part in item.parts:
             visit(part)
 
-    for meeting in meetings:
-        nodes.update(n for n in (meeting.iri, meeting.place) if n is not None)
-        for day, _, items in meeting.days:
-            nodes.add(day)
-            for item in items:
-                visit(item)
-        for group, entries in meeting.groups:
-            nodes.add(group)
-            for entry in entries:
-                nodes.update([entry.iri, *entry.agents])
+    for day, _, items in meeting.days:
+        nodes.add(day)
+        for item in items:
+            visit(item)
+    for group, entries in meeting.groups:
+        nodes.add(group)
+        for entry in entries:
+            nodes.update([entry.iri, *entry.agents])
     return {n for n in nodes if not isinstance(n, Literal)}

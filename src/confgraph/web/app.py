@@ -9,15 +9,15 @@ from flask import Flask, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
 from confgraph.web.addresses import Addresses
-from confgraph.web.agenda import Meeting, read_agenda
 from confgraph.web.display import Labeller
+from confgraph.web.front import FrontDoor
+from confgraph.web.served import SITE_KEY, FixedRelease, Releases, ServedSites
 from confgraph.web.service import graph_sizes
 
 PREFIXES = {
@@ -43,6 +43,17 @@ PREFIXES = {
 }
 
 
+# Pages run no script (the JSON-LD block is data, not script) and load only their stylesheet.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
 ALLOWED_HEADERS = (
     "Accept, Accept-Language, Content-Type, Range, If-None-Match, If-Modified-Since, If-Range"
 )
@@ -53,7 +64,7 @@ EXPOSED_HEADERS = (
 
 @dataclass
 class Site:
-    """Everything a request handler needs, built once per application."""
+    """Everything a request handler needs, built once per served release."""
 
     settings: Settings
     store: Store
@@ -64,7 +75,6 @@ class Site:
     description: Graph
     namespaces: NamespaceManager = field(init=False)
     _sizes: dict[URIRef, int] | None = field(default=None, init=False)
-    _agenda: list[Meeting] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.namespaces = NamespaceManager(Graph(), bind_namespaces="none")
@@ -87,12 +97,6 @@ class Site:
             self._sizes = graph_sizes(self.store)
         return self._sizes
 
-    def agenda(self) -> list[Meeting]:
-        """Return every meeting's agenda, read once: a served release never changes."""
-        if self._agenda is None:
-            self._agenda = read_agenda(self.store)
-        return self._agenda
-
     def labeller(self) -> Labeller:
         """Return a labeller for the current request's languages."""
         return Labeller(
@@ -114,44 +118,53 @@ class Site:
 
 
 def site() -> Site:
-    """Return the Site of the running application."""
-    return current_app.extensions["confgraph"]
+    """Return the Site that the current request runs on."""
+    served = request.environ.get(SITE_KEY)
+    return served if served is not None else current_app.extensions["confgraph"].current()
 
 
 def create_app(settings: Settings, store: Store, release: Release) -> Flask:
     """Build the server for one release, answering for settings.base (or the release's base)."""
+    return create_served_app(settings, FixedRelease(build_site(settings, store, release)))
+
+
+def build_site(settings: Settings, store: Store, release: Release) -> Site:
+    """Build the Site of one release (its store already open), checking the configured base."""
     base = settings.base.rstrip("/")
     if base and base != release.base:
         raise ReleaseError(
             f"--base {settings.base} differs from the base {release.base} the release was built"
             " with; its IRIs would all be unknown (rebuild with that base, or leave --base empty)"
         )
-    app = Flask(__name__)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    if settings.trusted_proxy:
-        # Take scheme, host and prefix from X-Forwarded-* so links say https:// behind TLS.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1, x_port=1, x_prefix=1)  # type: ignore[method-assign]
-    addresses = Addresses(release.base)
-    app.extensions["confgraph"] = Site(
+    return Site(
         settings=settings,
         store=store,
         release=release,
-        addresses=addresses,
+        addresses=Addresses(release.base),
         ontology=release.graph("ontology.ttl"),
         shapes=release.graph("shapes.ttl"),
         description=release.graph("void.ttl"),
     )
+
+
+def create_served_app(settings: Settings, releases: Releases) -> Flask:
+    """Build the server over the releases it switches between (each request holds one)."""
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.wsgi_app = FrontDoor(ServedSites(app.wsgi_app, releases), settings)  # type: ignore[method-assign]
+    app.extensions["confgraph"] = releases
     _register_blueprints(app)
     app.register_error_handler(ConfgraphError, _render_error)
     app.after_request(_allow_any_origin)
+    app.after_request(_protect)
     app.context_processor(_template_globals)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from confgraph.web import dumps, home, resources, sparql, vocabulary
+    from confgraph.web import dumps, home, programme, resources, sparql, vocabulary
 
-    for module in (home, sparql, resources, dumps, vocabulary):
+    for module in (home, programme, sparql, resources, dumps, vocabulary):
         app.register_blueprint(module.blueprint)
 
 
@@ -176,6 +189,13 @@ def _allow_any_origin(response: Response) -> Response:
         response.headers["Access-Control-Allow-Headers"] = asked or ALLOWED_HEADERS
         response.headers["Access-Control-Max-Age"] = "86400"
         response.vary.add("Access-Control-Request-Headers")
+    return response
+
+
+def _protect(response: Response) -> Response:
+    """Add the headers that keep pages from running, framing or sniffing what they should not."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response
 
 

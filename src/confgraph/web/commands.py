@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from confgraph.errors import ConfgraphError
+from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
+from confgraph.release_lock import ReleaseHold
 from confgraph.settings import (
     Settings,
     setting_option,
@@ -19,9 +23,17 @@ from confgraph.settings import (
     settings_options,
 )
 from confgraph.store.base import QueryResult, Store
+from confgraph.store.integrity import verify_store
 from confgraph.store.registry import open_store
 from confgraph.store.release import Release, ensure_store
 from confgraph.store.sandbox import SandboxedStore
+from confgraph.web.served import ReleaseFollower
+
+if TYPE_CHECKING:
+    from confgraph.web.app import Site
+
+# Addresses that listen on every interface: no address a client could follow.
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
 def open_served_store(settings: Settings, release: Release) -> Store:
@@ -36,34 +48,90 @@ def open_served_store(settings: Settings, release: Release) -> Store:
     )
 
 
-def build_app(settings: Settings) -> tuple[Any, Store]:
-    """Open the release and its store and build the Flask application."""
-    from confgraph.web.app import create_app
+def open_site(
+    settings: Settings,
+    release: Release,
+    open_served: Callable[[Settings, Release], Store] = open_served_store,
+) -> Site:
+    """Open a checked release's store (its workers ready) and build its Site."""
+    from confgraph.web.app import build_site
 
-    release = Release.open(settings.release)
-    store = open_served_store(settings, release)
-    return create_app(settings, store, release), store
+    try:
+        store = open_served(settings, release)
+    except (OSError, SyntaxError, ValueError) as error:  # the engine could not read the dump
+        raise ReleaseError(f"{release.quads}: cannot be loaded: {error}") from None
+    try:
+        verify_store(release, store)
+        for _ in range(settings.workers):
+            store.query("ASK {}")  # each worker has loaded the store before it is switched in
+        return build_site(settings, store, release)
+    except BaseException:
+        store.close()
+        raise
+
+
+def build_app(settings: Settings) -> tuple[Any, ReleaseFollower]:
+    """Open and check the release, follow its `current` link, and build the Flask application."""
+    from confgraph.web.app import create_served_app
+
+    follower = ReleaseFollower(settings.release, functools.partial(open_site, settings))
+    return create_served_app(settings, follower), follower
 
 
 @click.command()
 @settings_options
 def serve(**options: Any) -> None:
-    """Serve a release: SPARQL endpoint, linked-data pages, dumps (waitress)."""
+    """Serve a release: SPARQL endpoint, linked-data pages, dumps (waitress); follow `current`."""
     import waitress
 
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # A plain SIGTERM (service managers, test harnesses) stops the loop and the query workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         settings = settings_from_options(options)
-        app, store = build_app(settings)
+        app, follower = build_app(settings)
+        server = waitress.create_server(app, **waitress_options(settings))
     except ConfgraphError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
-    click.echo(f"serving {settings.release} at http://{settings.host}:{settings.port}/", err=True)
-    # A plain SIGTERM (service managers, test harnesses) still stops the query workers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        click.echo(f"error: {settings.host}:{settings.port}: {error.strerror}", err=True)
+        sys.exit(1)
+    release = follower.current().release
+    click.echo(f"serving release {release.release_id} from {release.path}", err=True)
+    click.echo(f"at http://{settings.host}:{settings.port}/", err=True)
+    if settings.host in WILDCARD_HOSTS and not (settings.public_url or settings.trusted_proxy):
+        click.echo("note: links will name that address; set --public-url", err=True)
+    signal.signal(signal.SIGTERM, functools.partial(_stop, follower))
+    follower.follow()
     try:
-        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads)
+        server.run()
     finally:
-        store.close()
+        server.close()
+        follower.close(wait=False)
+
+
+def _stop(follower: ReleaseFollower, *_: Any) -> None:
+    """Stop at a SIGTERM: end running queries first, since waitress waits for its threads."""
+    follower.close(wait=False)
+    sys.exit(0)
+
+
+def waitress_options(settings: Settings) -> dict[str, Any]:
+    """Return waitress's adjustments for the settings."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "threads": settings.threads,
+        "connection_limit": settings.connection_limit,
+        "channel_timeout": settings.channel_timeout,
+        # Idle connections are looked for this often; poll() has no 1024-descriptor ceiling.
+        "cleanup_interval": max(1, min(30, settings.channel_timeout // 2)),
+        "asyncore_use_poll": True,
+        "ident": "confgraph",
+        # SERVER_NAME: links name the configured address, not the client's Host header.
+        "server_name": settings.host,
+    }
 
 
 @click.command()
@@ -89,8 +157,12 @@ def query(sparql: str, release: str, endpoint: str | None, output: str, engine: 
         opened = Release.open(release)
         if engine == "oxigraph":
             ensure_store(opened, lambda message: click.echo(message, err=True))
-        store = open_store(engine, opened.source(engine))
-        click.echo(format_result(store.query(sparql), output), nl=False)
+        hold = ReleaseHold(opened.path)  # no build prunes it while the query runs
+        try:
+            store = open_store(engine, opened.source(engine))
+            click.echo(format_result(store.query(sparql), output), nl=False)
+        finally:
+            hold.close()
     except ConfgraphError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -151,5 +223,6 @@ def app_from_environment() -> Any:
             settings = settings_from_options(context.params)
     except click.UsageError as error:
         raise SystemExit(f"error: {error.format_message()}") from None
-    app, _ = build_app(settings)
+    app, follower = build_app(settings)
+    follower.follow()
     return app

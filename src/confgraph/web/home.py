@@ -1,45 +1,41 @@
-"""The home page: each meeting's programme as an agenda, with links to everything else."""
+"""The home page: the dataset's summary and its meetings, newest first, one page at a time."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from rdflib import Literal
-from rdflib.term import Node
+from flask import Blueprint, render_template, request
 
-from confgraph.vocab import CG
-from confgraph.web.agenda import agenda_nodes
+from confgraph.errors import RequestError, ResourceNotFound
 from confgraph.web.app import site
-from confgraph.web.display import local_time
+from confgraph.web.meetings import date_range, read_page, summary
+from confgraph.web.programme import linker, programme_graph
 
 blueprint = Blueprint("home", __name__)
-
-KIND_CLASSES = {
-    CG.OpeningSegment: "opening",
-    CG.Panel: "panel",
-    CG.SummaryPanel: "panel summary",
-    CG.Break: "break",
-    CG.SideEvent: "side-event",
-    CG.ClosingSegment: "closing",
-}
 
 
 @blueprint.get("/")
 def index() -> str:
-    """Render the agenda of every meeting day by day."""
-    meetings = site().agenda()
+    """List one page of meetings (?page=N) with their dates, venue and counts."""
+    number = page_number(request.args.getlist("page"))
+    page = read_page(site().store, number, site().settings.page_size, programme_graph)
+    if number > page.last:
+        raise ResourceNotFound(f"page {number} is past the last page of meetings ({page.last})")
     labeller = site().labeller()
-    labeller.prefetch(agenda_nodes(meetings))
-
-    def time_of(node: Node | None, zone: str | None) -> str:
-        return local_time(node, zone) if isinstance(node, Literal) else ""
-
-    def css_kinds(kinds: set[Node]) -> str:
-        return " ".join(sorted(KIND_CLASSES[k] for k in kinds if k in KIND_CLASSES))
-
+    labeller.prefetch(n for m in page.meetings for n in (m.iri, m.place, m.venue) if n is not None)
     return render_template(
         "home.html",
-        meetings=meetings,
+        page=page,
+        summary=summary(site().description, site().addresses.dataset()),
         label=labeller.label,
-        time_of=time_of,
-        css_kinds=css_kinds,
+        link=linker(labeller.label),
+        dates=date_range,
     )
+
+
+def page_number(values: list[str]) -> int:
+    """Read the page parameter: one whole number from 1 (1 when absent)."""
+    if not values:
+        return 1
+    if len(values) > 1 or not values[0].isdecimal() or int(values[0]) < 1:
+        shown = ", ".join(values)
+        raise RequestError(f"page must be one whole number from 1, not {shown!r}")
+    return int(values[0])
