@@ -118,3 +118,22 @@ class ResourceNotFound(RequestError):
     """An address names nothing the dataset describes."""
 
     http_status = 404
+
+
+class QueryTooComplex(ConfgraphError):
+    """A query passes a limit on its shape (nesting depth, length)."""
+
+    exit_code = 5
+    http_status = 400
+
+
+class RequestTooLarge(RequestError):
+    """A request body is larger than the server reads."""
+
+    http_status = 413
+
+
+class HeaderTooLarge(RequestError):
+    """A request header is longer than the server reads."""
+
+    http_status = 431

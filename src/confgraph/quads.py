@@ -78,4 +78,3 @@ class ReleaseQuads:
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""
         return {name: len(triples) for name, triples in self.graphs}
-
