@@ -278,7 +278,7 @@ class BareOxigraph(Contender):
         rows = list(result)
         seconds = time.perf_counter() - started
         if query.graph:
-            return seconds, Answer(len(set(rows))), b""
+            return seconds, Answer(len(rows)), b""
         named = [v.value for v in result.variables]
         counts = sorted(float(row["n"].value) for row in rows if "n" in named and row["n"])
         return seconds, Answer(len(rows), tuple(counts)), b""
