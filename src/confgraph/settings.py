@@ -33,7 +33,8 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface the server listens on.")
     port: int = _setting(5000, "TCP port the server listens on.", click.IntRange(1, 65535))
     engine: str = _setting(
-        "oxigraph", "Query engine that holds the release's quads (oxigraph, rdflib)."
+        "oxigraph", "Query engine: oxigraph (the release's on-disk store, read-only) or rdflib "
+        "(its TriG dump in memory; for tests and tiny data)."
     )
     query_timeout: float = _setting(
         10.0,
