@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from confgraph.errors import QuerySyntaxError
-from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
+from confgraph.store.base import DatasetSpec, QueryResult, take_rows
+from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
 from confgraph.store.disk import merged, open_read_only
 from confgraph.store.oxigraph_writer import Serializer, syntax_message
@@ -134,11 +134,11 @@ class OxigraphStore:
                 continue
             seen.add(subject)
             for quad in self._store.quads_for_pattern(subject, None, None, DEFAULT):
-                graph.add(_triple(quad))
+                graph.add(rdflib_triple(quad))
                 if isinstance(quad.object, ox.BlankNode):
                     pending.append(quad.object)
         for quad in self._store.quads_for_pattern(None, None, node, DEFAULT):
-            graph.add(_triple(quad))
+            graph.add(rdflib_triple(quad))
         return graph
 
     def exists(self, iri: URIRef) -> bool:
@@ -198,26 +198,6 @@ def _dataset_options(dataset: DatasetSpec | None) -> dict[str, Any]:
     }
 
 
-def to_rdflib(term: Any) -> Node:
-    """Convert a pyoxigraph term to the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def _triple(quad: Any) -> Triple:
-    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-
-
 @dataclass(frozen=True)
 class _Drained:
     """A result read out of Oxigraph into rdflib terms (at most row_limit + 1 items)."""
@@ -239,7 +219,7 @@ def _drain(raw: Any, row_limit: int | None) -> _Drained:
         items = tuple(itertools.islice(rows, stop))
         rows.close()
         return _Drained("SELECT", variables=variables, items=items)
-    triples = (_triple(t) for t in raw)
+    triples = (rdflib_triple(t) for t in raw)
     items = tuple(itertools.islice(triples, stop))
     triples.close()
     return _Drained("GRAPH", items=items)

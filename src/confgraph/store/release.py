@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris
+from confgraph.store.convert import rdflib_triple
 from confgraph.store.disk import MANIFEST, STORE_DIR, open_read_only, rebuild_store, store_release
 
 QUADS = "confgraph.trig"
@@ -84,9 +86,10 @@ class Release:
         graph = Graph()
         path = self.file_path(name)
         if path is not None and path.is_file():
-            try:
-                graph.parse(path, format="turtle")
-            except (SyntaxError, ValueError) as error:  # rdflib's BadSyntax, UnicodeDecodeError
+            try:  # Oxigraph's parser: several times faster than rdflib's at start-up
+                for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                    graph.add(rdflib_triple(quad))
+            except (SyntaxError, ValueError) as error:  # a syntax error, bad UTF-8
                 raise ReleaseError(f"{path}: not valid Turtle: {_first_line(error)}") from None
         return graph
 
