@@ -20,6 +20,7 @@ from confgraph.settings import Settings
 from confgraph.store.registry import open_store
 from confgraph.store.release import Release
 from confgraph.web.app import create_app
+from confgraph.web.examples import EXAMPLES
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 LOCAL = "http://localhost"
@@ -30,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Release, F
     """Build the repository's data into a temporary directory and serve it."""
     out = tmp_path_factory.mktemp("real-build")
     release = Release.open(run_build(DATA, out, Iris()))
-    store = open_store("oxigraph", release.quads)
+    store = open_store("oxigraph", release.source("oxigraph"))  # the built store, as served
     app = create_app(Settings(release=str(release.path), query_workers=0), store, release)
     app.config["TESTING"] = True
     yield release, app
@@ -141,3 +142,13 @@ def test_floor_lists_name_the_agents_only_where_the_listing_does_not(client: Fla
     assert [a.text for a in by.iter("a")] == ["Philippines"]
     joint = items["Caritas Internationalis et Anglican Alliance"].iter("span")[0]
     assert [a.text for a in joint.iter("a")] == ["Caritas Internationalis", "Anglican Alliance"]
+
+
+def test_every_example_query_answers_on_the_bundled_data(client: FlaskClient) -> None:
+    for example in EXAMPLES:
+        response = client.get(
+            "/sparql", query_string={"query": example.text}, headers={"Accept": "text/csv"}
+        )
+        assert response.status_code == 200, (example.key, response.text)
+        rows = response.text.splitlines()[1:]
+        assert rows, f"example {example.key!r} returns no row"

@@ -88,7 +88,9 @@ ORDER BY ?start ?end""",
                conf:isAffiliationOf ?person ;
                conf:withOrganisation ?agent .
   ?agent schema:name ?agentName .
-  ?role conf:isHeldBy ?person ; conf:withRole/rdfs:label ?roleType ; conf:during ?item .
+  ?role conf:isHeldBy ?person ; conf:withRole ?type ; conf:during ?item .
+  # Role types are ontology terms: their labels are in the ontology's graph.
+  GRAPH <https://w3id.org/confgraph/ontology> { ?type rdfs:label ?roleType }
 }
 ORDER BY ?agentName""",
     ),
@@ -100,5 +102,17 @@ ORDER BY ?agentName""",
 }
 GROUP BY ?group
 ORDER BY DESC(?statements)""",
+    ),
+    Example(
+        "classes-counted-at-release",
+        "How many resources of each class (counted when the release was built)",
+        """PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?class ?resources WHERE {
+  # The release's description graph holds its statistics: nothing is counted now.
+  GRAPH ?description {
+    ?dataset void:classPartition [ void:class ?class ; void:entities ?resources ]
+  }
+}
+ORDER BY DESC(?resources)""",
     ),
 )
