@@ -204,8 +204,8 @@ def test_a_killed_query_worker_is_replaced(live: Live) -> None:
 
 
 def children(pid: int) -> list[int]:
-    """Return the query workers of a process (its spawned children)."""
-    found = []
+    """Return the query workers of a process: forked by its fork server (or spawned by it)."""
+    processes = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -214,10 +214,13 @@ def children(pid: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == pid and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return found
+        processes[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
+    servers = {p for p, (up, cmd) in processes.items() if up == pid and b"forkserver" in cmd}
+    return sorted(
+        p
+        for p, (parent, command) in processes.items()
+        if parent in servers or (parent == pid and b"spawn_main" in command)
+    )
 
 
 def test_half_open_connections_do_not_lock_clients_out(live: Live) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from confgraph.errors import ReleaseError
+from confgraph.vocab import ONTOLOGY_IRI
 
 STORE_DIR = "store"
 MANIFEST = "release.json"  # a release's manifest, beside its dumps and its store
@@ -26,14 +26,11 @@ FILE_FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".ttl": ox.RdfFormat.TURTLE,
 }
+MERGE_INTO_DEFAULT = (
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+    f"FILTER(?g != <{ONTOLOGY_IRI}>) }}"
+)
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
-
-
-def merged(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
-    """Return triples as quads of the default graph."""
-    default = ox.DefaultGraph()
-    for triple in triples:
-        yield ox.Quad(triple.subject, triple.predicate, triple.object, default)
 
 
 def load_file(store: ox.Store, path: Path, to_graph: Any = None) -> None:
@@ -72,10 +69,19 @@ def store_release(store: ox.Store, void_graph: str, dataset: str) -> str | None:
     return None
 
 
-def rebuild_store(directory: Path, named: Path, data: Path, void: Path, void_graph: str) -> None:
-    """Load a store from a release's dumps and description, then move it into place."""
+def rebuild_store(directory: Path, named: Path, void: Path, void_graph: str) -> None:
+    """Load a store from a release's named graphs and description, then move it into place.
+
+    The default graph is merged from the named graphs themselves (all but the ontology),
+    so it holds what they hold even in a release whose data dump is older than them.
+    """
     staging = directory.with_name(f".{directory.name}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    write_store(staging, named, data, void, void_graph)
+    store = ox.Store(str(staging))
+    load_file(store, named)
+    store.update(MERGE_INTO_DEFAULT)
+    load_file(store, void, ox.NamedNode(void_graph))
+    store.flush()
+    del store
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)

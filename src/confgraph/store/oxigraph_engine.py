@@ -20,7 +20,7 @@ from confgraph.errors import QuerySyntaxError
 from confgraph.store.base import DatasetSpec, QueryResult, take_rows
 from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
-from confgraph.store.disk import merged, open_read_only
+from confgraph.store.disk import MERGE_INTO_DEFAULT, open_read_only
 from confgraph.store.oxigraph_writer import Serializer, syntax_message
 from confgraph.store.policy import QueryShape, checked_shape, order_variables
 from confgraph.store.rdflib_engine import LABEL_PROPERTIES
@@ -47,8 +47,7 @@ class OxigraphStore:
         store.bulk_load(
             path=str(source), format=FORMATS.get(Path(source).suffix, ox.RdfFormat.TRIG)
         )
-        ontology = ox.NamedNode(str(ONTOLOGY_IRI))
-        store.bulk_extend(merged([q.triple for q in store if q.graph_name != ontology]))
+        store.update(MERGE_INTO_DEFAULT)
         return cls(store)
 
     @classmethod
