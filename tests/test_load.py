@@ -290,6 +290,15 @@ def test_a_meeting_key_used_twice_names_the_other_file(mini_data: Path) -> None:
     assert caught.value.line == line_of(path, "key: mini")
 
 
+@pytest.mark.parametrize("reserved", ["shared", "void"])
+def test_a_meeting_key_naming_a_graph_of_its_own_is_refused(mini_data: Path, reserved: str) -> None:
+    path = second_programme(mini_data, reserved, {})
+    with pytest.raises(DataError, match=f"meeting key '{reserved}' is reserved") as caught:
+        load_catalogue(mini_data)
+    assert caught.value.path.endswith("second.yaml")
+    assert caught.value.line == line_of(path, f"key: {reserved}")
+
+
 def test_the_same_person_in_two_programmes_is_one_resource(mini_data: Path) -> None:
     second_programme(mini_data, "other", {"job_title: Professor": "job_title: Dean"})
     catalogue = load_catalogue(mini_data)

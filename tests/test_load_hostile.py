@@ -244,3 +244,25 @@ def test_a_file_over_the_size_limit_is_refused(mini_data: Path) -> None:
         handle.write("# " + "x" * MAX_BYTES + "\n")
     error = load_error(mini_data)
     assert error.message == f"file is larger than {MAX_BYTES // 2**20} MiB"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        (
+            "  states: Member States\n",
+            '  states: Member States\n  ? "' + "Q" * 100_000 + '"\n  : x\n',
+            '? "QQ',
+        ),
+        ("role: moderator}", "role: " + "x" * 100_000 + "}", "role: xx"),
+        ("number: 1", "number: !!int " + "x" * 100_000, "number: !!int"),
+    ],
+    ids=["long-key", "long-value", "long-tagged-value"],
+)
+def test_a_long_value_is_quoted_briefly(mini_data: Path, old: str, new: str, needle: str) -> None:
+    path = mini_data / PROGRAMME
+    replace_once(path, old, new)
+    error = load_error(mini_data)
+    assert error.line == line_of(path, needle)
+    assert "[...]" in error.message
+    assert len(error.message) <= 300

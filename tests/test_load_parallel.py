@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import confgraph.load
+from confgraph.cli import main
 from confgraph.errors import DataError, DataErrors
 from confgraph.load import PARALLEL_FROM, load_catalogue
 
@@ -74,7 +77,8 @@ def test_two_bad_files_are_both_reported_with_file_and_line(
     ]
     assert "role 'chair' is not one of" in errors[0].message
     assert errors[1].message.startswith("malformed YAML")
-    assert str(caught.value).splitlines() == [str(errors[0]), str(errors[1])]
+    lines = ["2 errors in 2 file(s):", str(errors[0]), str(errors[1])]
+    assert str(caught.value).splitlines() == lines
 
 
 def test_clashes_between_files_are_found_in_file_order(mini_data: Path, pools: list[int]) -> None:
@@ -107,3 +111,55 @@ def test_one_bad_file_among_many_is_a_plain_data_error(mini_data: Path) -> None:
         load_catalogue(mini_data, workers=2)
     assert not isinstance(caught.value, DataErrors)
     assert (Path(caught.value.path).name, caught.value.line) == ("p05.yaml", line)
+
+
+def test_the_build_command_prints_every_error_on_its_own_line(
+    mini_data: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    paths = many_programmes(mini_data)
+    first = spoil(paths[1], "number: 1", "number: 0")
+    second = spoil(paths[9], "timezone: Europe/Vienna", "timezone: Mars/Olympus")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(mini_data), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-3:] == [
+        "error: 2 errors in 2 file(s):",
+        f"{paths[1]}:{first}: panel number must be 1 or more, not 0",
+        f"{paths[9]}:{second}: unknown time zone 'Mars/Olympus' (use an IANA name)",
+    ]
+
+
+def test_a_process_with_threads_loads_through_a_fork_server(mini_data: Path) -> None:
+    many_programmes(mini_data)
+    alone = load_catalogue(mini_data, workers=1)
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        assert confgraph.load.pool_context().get_start_method() != "fork"
+        together = load_catalogue(mini_data, workers=2)
+    finally:
+        stop.set()
+        waiting.join()
+    assert together == alone
+
+
+class Tally:
+    """A counter of files read, as a build's progress phase is."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.done = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_counter_learns_the_number_of_files_and_counts_each(
+    mini_data: Path, workers: int
+) -> None:
+    many_programmes(mini_data)
+    tally = Tally()
+    load_catalogue(mini_data, workers=workers, counter=tally)
+    assert (tally.total, tally.done) == (FILES, FILES)

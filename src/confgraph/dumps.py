@@ -65,9 +65,10 @@ def write_turtle(quads: ReleaseQuads, path: Path) -> None:
 
 def _gzipped(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write a gzip file with a fixed header (no time, no name): same input, same bytes."""
-    with path.open("wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
-    ) as gz:
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+    ):
         write(gz)
 
 

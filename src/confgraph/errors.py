@@ -29,13 +29,14 @@ class DataError(ConfgraphError):
 
 
 class DataErrors(DataError):
-    """Several data files are malformed: every error, one per line; path and line of the first."""
+    """Several data files are malformed: a count, then one error per line; the first's place."""
 
     def __init__(self, errors: tuple[DataError, ...]) -> None:
         first = errors[0]
         super().__init__(first.path, first.line, first.message)
         self.errors = errors
-        self.args = ("\n".join(str(error) for error in errors),)
+        heading = f"{len(errors)} errors in {len({error.path for error in errors})} file(s):"
+        self.args = ("\n".join([heading, *(str(error) for error in errors)]),)
 
     def __reduce__(self) -> tuple[type, tuple[tuple[DataError, ...]]]:  # type: ignore[override]
         """Pickle by the list of errors."""
@@ -117,3 +118,22 @@ class ResourceNotFound(RequestError):
     """An address names nothing the dataset describes."""
 
     http_status = 404
+
+
+class QueryTooComplex(ConfgraphError):
+    """A query passes a limit on its shape (nesting depth, length)."""
+
+    exit_code = 5
+    http_status = 400
+
+
+class RequestTooLarge(RequestError):
+    """A request body is larger than the server reads."""
+
+    http_status = 413
+
+
+class HeaderTooLarge(RequestError):
+    """A request header is longer than the server reads."""
+
+    http_status = 431

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 from werkzeug.datastructures import MIMEAccept
@@ -102,12 +103,32 @@ def negotiate(
     if not accept:
         return formats[0]
     by_type = {mt: fmt for fmt in reversed(formats) for mt in fmt.media_types if "/" in mt}
-    best = accept.best_match([mt for fmt in formats for mt in fmt.media_types if "/" in mt])
+    best = without_parameters(accept).best_match(
+        [mt for fmt in formats for mt in fmt.media_types if "/" in mt]
+    )
     if best is None:
         raise NotAcceptable(
             f"no offered format meets Accept: {accept.to_header()}; offered: {_offer(formats)}"
         )
     return by_type[best]
+
+
+def without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """Drop media-type parameters (charset=utf-8, ...) from Accept, keeping q-values.
+
+    Every text format is served in UTF-8; a range asking for another charset meets none.
+    """
+    kept = []
+    for value, quality in accept:
+        media_type, *params = (part.strip() for part in value.split(";"))
+        charsets = [
+            p.split("=", 1)[1].strip('" ').lower()
+            for p in params
+            if "=" in p and p.split("=", 1)[0].strip().lower() == "charset"
+        ]
+        if all(charset in ("utf-8", "utf8") for charset in charsets):
+            kept.append((media_type, quality))
+    return MIMEAccept(kept)
 
 
 def _offer(formats: Iterable[Format]) -> str:
@@ -120,6 +141,20 @@ def serialize_graph(graph: Graph, fmt: Format) -> bytes:
         context = jsonld_context(graph)
         return graph.serialize(format="json-ld", context=context, auto_compact=True).encode()
     return graph.serialize(format=fmt.name, encoding="utf-8")
+
+
+def serialize_any(result: QueryResult, media_type: str, prefixes: dict[str, str]) -> bytes:
+    """Serialize a result with rdflib in the format of media_type (graphs with prefixes)."""
+    table = GRAPH_FORMATS if result.is_graph else RESULT_FORMATS
+    fmt = next((f for f in table.values() if f.media_type == media_type), None)
+    if fmt is None:
+        raise NotAcceptable(f"a {result.form} result is not {media_type}")
+    if not result.is_graph:
+        return serialize_result(result, fmt)
+    graph = result.graph()
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return serialize_graph(graph, fmt)
 
 
 def jsonld_context(graph: Graph) -> dict[str, str]:
@@ -178,5 +213,20 @@ def _tsv(result: QueryResult) -> str:
 
 def tsv_term(term: Node) -> str:
     """Write a term as SPARQL TSV does (Turtle syntax, tabs and newlines escaped)."""
-    text = term.n3() if isinstance(term, URIRef | BNode | Literal) else str(term)
+    if isinstance(term, Literal):
+        return _tsv_literal(term)
+    text = term.n3() if isinstance(term, URIRef | BNode) else str(term)
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_literal(term: Literal) -> str:
+    """Write a literal as one short quoted string (never a triple-quoted one)."""
+    text = '"' + str(term).translate(TSV_ESCAPES) + '"'
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is not None and str(term.datatype) != str(XSD.string):
+        return f"{text}^^<{term.datatype}>"
+    return text

@@ -15,17 +15,20 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class Compactor:
-    """Shorten IRIs to prefix:local with the longest namespace of a context."""
+    """Shorten IRIs to prefix:local where the context names the IRI's namespace.
+
+    The namespace is the IRI up to its last '#' or '/', as in every namespace of the
+    dataset's context; an IRI in no named namespace stays whole (equally valid JSON-LD).
+    """
 
     def __init__(self, context: dict[str, str]) -> None:
-        self._namespaces = sorted(context.items(), key=lambda kv: -len(kv[1]))
+        self._prefixes = {namespace: prefix for prefix, namespace in context.items()}
 
     def __call__(self, iri: str) -> str:
-        for prefix, namespace in self._namespaces:
-            local = iri[len(namespace) :]
-            if iri.startswith(namespace) and local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-        return iri
+        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+        prefix = self._prefixes.get(iri[:cut])
+        local = iri[cut:]
+        return f"{prefix}:{local}" if prefix and local else iri
 
 
 def write_jsonld_document(

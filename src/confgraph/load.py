@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from confgraph.errors import DataError, DataErrors
 from confgraph.model import Catalogue, Country, Organisation, Programme
 from confgraph.programme import ReadProgramme, read_programme
 from confgraph.reference import load_countries, load_organisations
-from confgraph.yamlmap import display_path
+from confgraph.yamlmap import brief, display_path
 
-# Below this many files a process pool costs more than it saves (its start is ~0.1 s).
-PARALLEL_FROM = 8
+# Below this many files a pool costs more than it saves: starting it and sending the
+# programmes back cost ~0.1 s, a file ~5 ms of CPU (75 generated files: 0.35 s in this
+# process, 0.43 s with two workers).
+PARALLEL_FROM = 40
+# Files a worker reads per task: small enough that results stream back while it reads on.
+CHUNK = 16
 Outcome = ReadProgramme | DataError
 
 
-def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
+class Counter(Protocol):
+    """What counts files as they are read (a build's progress phase)."""
+
+    total: int | None
+
+    def advance(self, n: int = 1) -> None:
+        """Count n more files as read."""
+
+
+def load_catalogue(
+    data_dir: Path, workers: int | None = None, counter: Counter | None = None
+) -> Catalogue:
     """Load the reference agents and every programme file under a data directory.
 
     Programme files are read in a pool of `workers` processes (default: one per core);
-    every file's error is reported, in file order, not only the first file's.
+    every file's error is reported, in file order, not only the first file's. A counter,
+    if given, learns how many programme files there are and counts each one read.
     """
     root = data_root(data_dir)
     countries_path = inside(root, data_dir / "reference" / "countries.csv")
@@ -32,10 +51,31 @@ def load_catalogue(data_dir: Path, workers: int | None = None) -> Catalogue:
     countries = load_countries(countries_path)
     organisations = load_organisations(organisations_path, countries)
     files = programme_files(data_dir)
-    outcomes = read_all(files, countries, organisations, workers or available_cores())
-    programmes = check_across_files(outcomes)
+    if counter:
+        counter.total = len(files)
+    with paused_gc():
+        cores = workers or available_cores()
+        outcomes = list(counted(read_all(files, countries, organisations, cores), counter))
+        programmes = check_across_files(outcomes)
     sources = (countries_path, organisations_path, *files)
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while reading, as PyYAML-heavy tools do.
+
+    Positioned trees and programmes hold no reference cycles, and the collector's passes
+    over the growing heap of programmes cost a third of a 750-file load (4.0 s against
+    6.1 s read serially, measured).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def available_cores() -> int:
@@ -91,19 +131,28 @@ def read_all(
     countries: dict[str, Country],
     organisations: dict[str, Organisation],
     workers: int,
-) -> list[Outcome]:
-    """Read every file, in a process pool when there are enough files and cores."""
+) -> Iterator[Outcome]:
+    """Read every file in order, in a process pool when there are enough files and cores."""
     if workers < 2 or len(files) < PARALLEL_FROM:
-        return [read_one(path, countries, organisations) for path in files]
+        yield from (read_one(path, countries, organisations) for path in files)
+        return
     context = pool_context()
-    chunk = max(1, len(files) // (workers * 4))
+    chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
     with ProcessPoolExecutor(
         min(workers, len(files)),
         mp_context=context,
         initializer=_remember,
         initargs=(countries, organisations),
     ) as pool:
-        return list(pool.map(_read_remembered, files, chunksize=chunk))
+        yield from pool.map(_read_remembered, files, chunksize=chunk)
+
+
+def counted(outcomes: Iterable[Outcome], counter: Counter | None) -> Iterator[Outcome]:
+    """Pass outcomes on, counting each one."""
+    for outcome in outcomes:
+        if counter:
+            counter.advance(1)
+        yield outcome
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -136,7 +185,7 @@ def read_one(
     try:
         return read_programme(path, countries, organisations)
     except DataError as error:
-        return error
+        return error.with_traceback(None)  # the traceback would keep the file's tree alive
 
 
 _REFERENCE: dict[str, dict] = {}
@@ -144,6 +193,7 @@ _REFERENCE: dict[str, dict] = {}
 
 def _remember(countries: dict[str, Country], organisations: dict[str, Organisation]) -> None:
     """Keep the reference agents in a worker process, sent once rather than with every file."""
+    gc.disable()  # as in paused_gc, for the worker's short life
     _REFERENCE.update(countries=countries, organisations=organisations)
 
 
@@ -182,7 +232,7 @@ def first_clash(
             )
         else:
             continue
-        return DataError(source, claim.line, message)
+        return DataError(source, claim.line, brief(message))
     for claim in read.claims:
         meanings.setdefault((claim.kind, claim.key), (claim.meaning, source))
     return None

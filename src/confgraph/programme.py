@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pyoxigraph import NamedNode
 
 from confgraph.errors import DataError
+from confgraph.iris import RESERVED_GRAPHS
 from confgraph.model import (
     ITEM_KINDS,
     ROLE_NAMES,
@@ -150,6 +151,8 @@ class ProgrammeReader:
     def _meeting(self, entry: YamlMap) -> Meeting:
         key = entry.require("key", str)
         _check_key(entry, key, "key")
+        if key in RESERVED_GRAPHS:
+            raise entry.error(f"meeting key '{key}' is reserved for a graph of its own", "key")
         self.claims.append(Claim("meeting", key, key, entry.key_line("key")))
         self.zone = self._zone(entry)
         meeting = Meeting(

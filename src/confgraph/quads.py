@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -36,9 +37,20 @@ def triple_key(triple: ox.Triple | ox.Quad) -> str:
     return f"{triple.subject} {triple.predicate} {triple.object}"
 
 
-def sorted_triples(graph: Iterable[Triple]) -> list[ox.Triple]:
-    """Return a graph's triples as pyoxigraph triples in dump order."""
-    triples = [ox.Triple(*(to_oxigraph(term) for term in triple)) for triple in graph]
+def sorted_triples(graph: Iterable[Triple], memo: dict[Node, Any] | None = None) -> list[ox.Triple]:
+    """Return a graph's triples as pyoxigraph triples in dump order.
+
+    Terms recur (predicates, classes, agents): each is converted once, through memo.
+    """
+    memo = {} if memo is None else memo
+
+    def convert(term: Node) -> Any:
+        found = memo.get(term)
+        if found is None:
+            found = memo[term] = to_oxigraph(term)
+        return found
+
+    triples = [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
     triples.sort(key=triple_key)
     return triples
 
@@ -52,7 +64,8 @@ class ReleaseQuads:
     @classmethod
     def from_graphs(cls, graphs: Mapping[URIRef, Iterable[Triple]]) -> ReleaseQuads:
         """Convert named graphs of rdflib triples; empty graphs are left out."""
-        converted = ((str(name), sorted_triples(triples)) for name, triples in graphs.items())
+        memo: dict[Node, Any] = {}
+        converted = ((str(n), sorted_triples(triples, memo)) for n, triples in graphs.items())
         return cls(tuple(sorted((name, ts) for name, ts in converted if ts)))
 
     def data(self) -> list[ox.Triple]:
@@ -78,4 +91,3 @@ class ReleaseQuads:
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""
         return {name: len(triples) for name, triples in self.graphs}
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import os
 import shutil
@@ -11,7 +10,6 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph import __version__
@@ -20,7 +18,7 @@ from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
-from confgraph.quads import ReleaseQuads, sorted_triples
+from confgraph.quads import ReleaseQuads
 from confgraph.release_lock import claimed
 from confgraph.store.disk import MANIFEST, STORE_DIR, write_store
 from confgraph.vocab import ONTOLOGY_IRI
@@ -123,9 +121,13 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps))
     description = describe_release(quads, iris, build)
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
-    void = ox.NamedNode(str(iris.void_graph()))
-    described = (ox.Quad(*t, void) for t in sorted_triples(description))
-    write_store(staging / STORE_DIR, itertools.chain(quads.quads(), described), quads.data())
+    write_store(
+        staging / STORE_DIR,
+        staging / "confgraph.nq.gz",
+        staging / "confgraph.nt.gz",
+        staging / "void.ttl",
+        str(iris.void_graph()),
+    )
     _write_manifest(staging, iris, build)
     return release_id
 

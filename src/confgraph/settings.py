@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,8 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface the server listens on.")
     port: int = _setting(5000, "TCP port the server listens on.", click.IntRange(1, 65535))
     engine: str = _setting(
-        "oxigraph", "Query engine that holds the release's quads (oxigraph, rdflib)."
+        "oxigraph", "Query engine: oxigraph (the release's on-disk store, read-only) or rdflib "
+        "(its TriG dump in memory; for tests and tiny data)."
     )
     query_timeout: float = _setting(
         10.0,
@@ -45,9 +47,48 @@ class Settings:
         click.IntRange(min=1),
     )
     query_workers: int = _setting(
+        -1,
+        "Worker processes that run SPARQL queries; -1 means one per core plus one (so a core's"
+        " worth stays for cheap queries while expensive ones run); 0 runs them in the server"
+        " without a time limit.",
+        click.IntRange(min=-1),
+    )
+    worker_wait: float = _setting(
+        10.0,
+        "Seconds a query waits for a free query worker before the answer is 503 with Retry-After.",
+        click.FloatRange(0, min_open=True),
+    )
+    client_queries: int = _setting(
         2,
-        "Worker processes that run SPARQL queries; 0 runs them in the server without a time limit.",
+        "SPARQL queries one client (IP address) may run at once; its further queries wait"
+        " for one of them to end (worker_wait at most).",
+        click.IntRange(min=1),
+    )
+    result_cache: int = _setting(
+        64,
+        "Megabytes of serialized query results kept in memory per release, so that a repeated"
+        " query is answered without running it; 0 keeps none.",
         click.IntRange(min=0),
+    )
+    body_limit: int = _setting(
+        1048576,
+        "Most bytes a request body may have (413 past it).",
+        click.IntRange(min=1),
+    )
+    query_length_limit: int = _setting(
+        262144,
+        "Most characters a SPARQL query may have (400 past it).",
+        click.IntRange(min=1),
+    )
+    nesting_limit: int = _setting(
+        64,
+        "Deepest nesting of brackets ({}, (), []) a SPARQL query may have (400 past it).",
+        click.IntRange(min=1),
+    )
+    accept_length_limit: int = _setting(
+        4096,
+        "Most characters the Accept header may have (431 past it).",
+        click.IntRange(min=1),
     )
     threads: int = _setting(8, "Request threads of the waitress server.", click.IntRange(min=1))
     page_size: int = _setting(
@@ -79,6 +120,13 @@ class Settings:
         "before it is closed.",
         click.IntRange(min=1),
     )
+
+    @property
+    def workers(self) -> int:
+        """Return the number of query worker processes query_workers asks for."""
+        if self.query_workers >= 0:
+            return self.query_workers
+        return (os.cpu_count() or 1) + 1
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some settings changed, checking names, types and ranges."""

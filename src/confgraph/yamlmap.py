@@ -13,6 +13,14 @@ from confgraph.errors import DataError
 from confgraph.yamltree import LineDict, LineList, TreeError, parse_tree, position
 
 MAX_BYTES = 16 * 2**20
+MAX_MESSAGE = 300
+
+
+def brief(message: str) -> str:
+    """Shorten a message that quotes a long value, keeping its start and its end."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[: MAX_MESSAGE - 100]} [...] {message[-80:]}"
 
 
 def display_path(path: Path) -> str:
@@ -50,7 +58,7 @@ def read_yaml(path: Path) -> YamlMap:
     try:
         data = parse_tree(text)
     except TreeError as exc:
-        raise DataError(shown, exc.line, exc.message) from exc
+        raise DataError(shown, exc.line, brief(exc.message)) from exc
     if not isinstance(data, LineDict):
         raise DataError(shown, 1, "the file must hold a mapping at its top level")
     return YamlMap(shown, data, 1)
@@ -67,7 +75,7 @@ class YamlMap:
 
     def error(self, message: str, key: str | None = None) -> DataError:
         """Return a DataError at this mapping, or at one of its keys."""
-        return DataError(self.path, self.key_line(key) if key else self.line, message)
+        return DataError(self.path, self.key_line(key) if key else self.line, brief(message))
 
     def key_line(self, key: str) -> int:
         """Return the 1-based line of a key of this mapping."""
@@ -78,7 +86,7 @@ class YamlMap:
         for key in self.data:
             if not isinstance(key, str):
                 line = self.data.key_lines[key]
-                raise DataError(self.path, line, f"key {key!r} must be text (quote it)")
+                raise DataError(self.path, line, brief(f"key {key!r} must be text (quote it)"))
         self._seen.update(self.data)
         return list(self.data)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from yaml import MarkedYAMLError, YAMLError, events, nodes
@@ -74,7 +75,7 @@ def parse_tree(text: str) -> Any:
     check_characters(text)
     builder = TreeBuilder()
     next_event = CParser(text).get_event
-    handlers = builder.handlers
+    handlers = builder.handlers()
     try:
         while (event := next_event()) is not None:
             handler = handlers.get(type(event))
@@ -117,7 +118,10 @@ class TreeBuilder:
         self.keys: list[tuple[Any, int] | None] = []
         self.root: Any = None
         self.documents = 0
-        self.handlers = {
+
+    def handlers(self) -> dict[type, Callable[[Any], None]]:
+        """Return the method that takes each type of event (not kept: it would be a cycle)."""
+        return {
             events.ScalarEvent: self.scalar,
             events.MappingStartEvent: self.open,
             events.SequenceStartEvent: self.open,

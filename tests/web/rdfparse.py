@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import Graph
 
-from confgraph.store.oxigraph_engine import to_rdflib
+from confgraph.store.convert import to_rdflib
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -22,7 +22,7 @@ DUMP = "/dumps/confgraph.ttl"
 @pytest.mark.parametrize(
     ("name", "value"),
     [("query_timeout", 0), ("query_timeout", -1.0), ("row_limit", 0), ("port", 70000),
-     ("threads", 0), ("query_workers", -1)],
+     ("threads", 0), ("query_workers", -2)],
 )  # fmt: skip
 def test_settings_out_of_range_are_refused(name: str, value: object) -> None:
     with pytest.raises(ValueError, match=name):

@@ -80,6 +80,22 @@ class Store(Protocol):
         """
         ...
 
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> bytes:
+        """Run a SPARQL query and return its result serialized in media_type.
+
+        A result past row_limit raises ResultTooLarge: no body is ever cut short.
+        prefixes name namespaces in graph results (Turtle, RDF/XML).
+        """
+        ...
+
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own fixed, bounded queries, never a user's, in-process.
 
@@ -108,14 +124,19 @@ class Store(Protocol):
         ...
 
 
+def too_large(row_limit: int, what: str) -> ResultTooLarge:
+    """Return the error of a result with more than row_limit rows or triples."""
+    return ResultTooLarge(
+        f"the result has more than {row_limit} {what}, the server's row limit "
+        "(setting row_limit); add LIMIT and OFFSET to fetch it in pages"
+    )
+
+
 def take_rows(items: Iterator[Any], row_limit: int | None, what: str) -> tuple[Any, ...]:
     """Materialise a result, raising ResultTooLarge past row_limit items."""
     if row_limit is None:
         return tuple(items)
     taken = tuple(itertools.islice(items, row_limit + 1))
     if len(taken) > row_limit:
-        raise ResultTooLarge(
-            f"the result has more than {row_limit} {what}, the server's row limit; "
-            "add LIMIT and OFFSET to fetch it in pages"
-        )
+        raise too_large(row_limit, what)
     return taken

@@ -7,18 +7,25 @@ the shared graph, the ontology and the release's description) is stored as well.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from confgraph.errors import ReleaseError
-from confgraph.vocab import ONTOLOGY_IRI
 
 STORE_DIR = "store"
 MANIFEST = "release.json"  # a release's manifest, beside its dumps and its store
+FILE_FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+}
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 
 
@@ -29,11 +36,21 @@ def merged(triples: Iterable[ox.Triple]) -> Iterator[ox.Quad]:
         yield ox.Quad(triple.subject, triple.predicate, triple.object, default)
 
 
-def write_store(directory: Path, quads: Iterable[ox.Quad], data: Iterable[ox.Triple]) -> None:
-    """Bulk-load a new store: the named graphs' quads, then the data's merge as default graph."""
+def load_file(store: ox.Store, path: Path, to_graph: Any = None) -> None:
+    """Bulk-load an RDF file (gzipped or not, format by its name) with Oxigraph's parser."""
+    plain = path.name.removesuffix(".gz")
+    syntax = FILE_FORMATS[Path(plain).suffix]
+    with gzip.open(path) if path.name.endswith(".gz") else path.open("rb") as handle:
+        store.bulk_load(handle, syntax, to_graph=to_graph)
+
+
+def write_store(directory: Path, named: Path, data: Path, void: Path, void_graph: str) -> None:
+    """Bulk-load a new store from a release's files: its named graphs, the data as default
+    graph, the description as a graph of its own."""
     store = ox.Store(str(directory))
-    store.bulk_extend(quads)
-    store.bulk_extend(merged(data))
+    load_file(store, named)
+    load_file(store, data, ox.DefaultGraph())
+    load_file(store, void, ox.NamedNode(void_graph))
     store.flush()
     del store  # closes the database: readers may open it from now on
 
@@ -55,16 +72,10 @@ def store_release(store: ox.Store, void_graph: str, dataset: str) -> str | None:
     return None
 
 
-def rebuild_store(directory: Path, source: Path, void: Path, void_graph: str) -> None:
-    """Load a store from a release's TriG dump and description, then move it into place."""
+def rebuild_store(directory: Path, named: Path, data: Path, void: Path, void_graph: str) -> None:
+    """Load a store from a release's dumps and description, then move it into place."""
     staging = directory.with_name(f".{directory.name}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    store = ox.Store(str(staging))
-    store.bulk_load(path=str(source), format=ox.RdfFormat.TRIG)
-    data = [q.triple for q in store if q.graph_name != ox.NamedNode(str(ONTOLOGY_IRI))]
-    store.bulk_extend(merged(data))
-    store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(void_graph))
-    store.flush()
-    del store
+    write_store(staging, named, data, void, void_graph)
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)

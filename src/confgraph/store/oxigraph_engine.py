@@ -7,20 +7,22 @@ graphs (each distinct triple once); the ontology and the description are named g
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from confgraph.errors import QuerySyntaxError
-from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
+from confgraph.store.base import DatasetSpec, QueryResult, take_rows
+from confgraph.store.convert import rdflib_triple, to_rdflib
+from confgraph.store.deepstack import on_deep_stack
 from confgraph.store.disk import merged, open_read_only
-from confgraph.store.policy import check_query, order_variables, parse_query
+from confgraph.store.oxigraph_writer import Serializer, syntax_message
+from confgraph.store.policy import QueryShape, checked_shape, order_variables
 from confgraph.store.rdflib_engine import LABEL_PROPERTIES
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -60,25 +62,63 @@ class OxigraphStore:
         dataset: DatasetSpec | None = None,
         row_limit: int | None = None,
         base: str | None = None,
+        nesting_limit: int | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
-        parsed = parse_query(sparql)
-        check_query(parsed, self._graphs, dataset)
+        """Run a SPARQL query into rdflib terms (for pages and tables)."""
+        shape = checked_shape(sparql, nesting_limit)
+        drained = _raised(on_deep_stack(self._execute, shape, dataset, base, row_limit, _drain))
+        return order_variables(_to_result(drained, row_limit, shape.form), shape)
+
+    def _query_here(self, sparql: str) -> QueryResult:
+        """Run a query on this thread's stack (for the server's own, small queries)."""
+        shape = checked_shape(sparql)
+        drained = _raised(self._execute(shape, None, None, None, _drain))
+        return order_variables(_to_result(drained, None, shape.form), shape)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        nesting_limit: int | None = None,
+    ) -> bytes:
+        """Run a SPARQL query and serialize its result with Oxigraph's own writers."""
+        shape = checked_shape(sparql, nesting_limit)
+        writer = Serializer(media_type, row_limit, shape, prefixes or {})
+        return _raised(on_deep_stack(self._execute, shape, dataset, base, row_limit, writer))
+
+    def _execute(
+        self,
+        shape: QueryShape,
+        dataset: DatasetSpec | None,
+        base: str | None,
+        row_limit: int | None,
+        consume: Callable[[Any, int | None], Any],
+    ) -> Any:
+        """Run a query and hand its result to consume; errors come back as values.
+
+        Oxigraph's results may only be dropped by the thread that made them: none may
+        outlive this call, not even in the traceback of an error raised later.
+        """
         # pyoxigraph's union default graph would override the query's own FROM clauses.
-        options = _dataset_options(dataset or parsed.dataset)
+        options = _dataset_options(dataset or shape.dataset)
         try:
-            raw = self._store.query(parsed.text, base_iri=base, **options)
+            raw = self._store.query(shape.text, base_iri=base, **options)
         except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
-        drained = _drain(raw, row_limit)
-        # Oxigraph's results may only be dropped by the thread that made them: drop them
-        # here, before a row-limit error could keep them alive in a traceback.
-        del raw
-        return order_variables(_to_result(parsed.form, drained, row_limit), parsed)
+            return QuerySyntaxError(syntax_message(error))
+        try:
+            return consume(raw, row_limit)
+        except Exception as error:
+            return error.with_traceback(None)
+        finally:
+            del raw
 
     def lookup(self, sparql: str) -> QueryResult:
-        """Run one of the server's own bounded queries."""
-        return self.query(sparql)
+        """Run one of the server's own bounded queries (no thread of its own: they are small)."""
+        return self._query_here(sparql)
 
     def describe(self, iri: URIRef) -> Graph:
         """Return outgoing and incoming triples of iri with their blank-node closure."""
@@ -94,11 +134,11 @@ class OxigraphStore:
                 continue
             seen.add(subject)
             for quad in self._store.quads_for_pattern(subject, None, None, DEFAULT):
-                graph.add(_triple(quad))
+                graph.add(rdflib_triple(quad))
                 if isinstance(quad.object, ox.BlankNode):
                     pending.append(quad.object)
         for quad in self._store.quads_for_pattern(None, None, node, DEFAULT):
-            graph.add(_triple(quad))
+            graph.add(rdflib_triple(quad))
         return graph
 
     def exists(self, iri: URIRef) -> bool:
@@ -158,26 +198,6 @@ def _dataset_options(dataset: DatasetSpec | None) -> dict[str, Any]:
     }
 
 
-def to_rdflib(term: Any) -> Node:
-    """Convert a pyoxigraph term to the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def _triple(quad: Any) -> Triple:
-    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-
-
 @dataclass(frozen=True)
 class _Drained:
     """A result read out of Oxigraph into rdflib terms (at most row_limit + 1 items)."""
@@ -189,7 +209,7 @@ class _Drained:
 
 
 def _drain(raw: Any, row_limit: int | None) -> _Drained:
-    """Read a result into rdflib terms without raising, leaving no Oxigraph object behind."""
+    """Read a result into rdflib terms, leaving no Oxigraph object behind."""
     if isinstance(raw, ox.QueryBoolean):
         return _Drained("ASK", boolean=bool(raw))
     stop = None if row_limit is None else row_limit + 1
@@ -199,13 +219,13 @@ def _drain(raw: Any, row_limit: int | None) -> _Drained:
         items = tuple(itertools.islice(rows, stop))
         rows.close()
         return _Drained("SELECT", variables=variables, items=items)
-    triples = (_triple(t) for t in raw)
+    triples = (rdflib_triple(t) for t in raw)
     items = tuple(itertools.islice(triples, stop))
     triples.close()
     return _Drained("GRAPH", items=items)
 
 
-def _to_result(form: str, drained: _Drained, row_limit: int | None) -> QueryResult:
+def _to_result(drained: _Drained, row_limit: int | None, form: str | None) -> QueryResult:
     if drained.kind == "ASK":
         return QueryResult(form="ASK", boolean=drained.boolean)
     if drained.kind == "SELECT":
@@ -213,6 +233,13 @@ def _to_result(form: str, drained: _Drained, row_limit: int | None) -> QueryResu
         return QueryResult(form="SELECT", variables=drained.variables, rows=rows)
     triples = take_rows(iter(drained.items), row_limit, "triples")
     return QueryResult(form="DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", triples=triples)
+
+
+def _raised(value: Any) -> Any:
+    """Raise value if it is an error, else return it."""
+    if isinstance(value, BaseException):
+        raise value
+    return value
 
 
 def _maybe(term: Any) -> Node | None:

@@ -9,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import rdflib.plugins.sparql
+from pyparsing import ParseException
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID as _DEFAULT_GRAPH
 from rdflib.namespace import RDFS, SKOS
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.evaluate import evalQuery
+from rdflib.plugins.sparql.parser import Query
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from confgraph.errors import QuerySyntaxError, QueryTooComplex
+from confgraph.formats import serialize_any
 from confgraph.store.base import DatasetSpec, QueryResult, Triple, take_rows
-from confgraph.store.policy import RDFLIB_SPARQL, check_query, order_variables, parse_query
+from confgraph.store.policy import RDFLIB_SPARQL, checked_shape, order_variables
 from confgraph.vocab import ONTOLOGY_IRI, SCHEMA
 
 # Never dereference a FROM graph the dataset lacks: the store answers from its own quads only.
@@ -69,19 +73,39 @@ class RdflibStore:
         dataset: DatasetSpec | None = None,
         row_limit: int | None = None,
         base: str | None = None,
+        nesting_limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query, with the protocol's dataset replacing any FROM clauses."""
-        parsed = parse_query.__wrapped__(sparql)  # translateQuery rewrites the tree
-        check_query(parsed, self.graphs(), dataset)
-        with RDFLIB_SPARQL:
-            query = translateQuery(parsed.tree, base=base)
-            if dataset is not None:
-                query.algebra["datasetClause"] = _dataset_clause(dataset)
-            # rdflib 7.6's Dataset warns about its own deprecated default_context on lookups.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
-        return order_variables(result, parsed)
+        shape = checked_shape(sparql, nesting_limit)
+        try:
+            with RDFLIB_SPARQL:
+                query = translateQuery(_parse(shape.text), base=base)
+                if dataset is not None:
+                    query.algebra["datasetClause"] = _dataset_clause(dataset)
+                # rdflib 7.6's Dataset warns about its own deprecated default_context.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    result = _to_result(evalQuery(self._dataset, query, {}), row_limit)
+        except RecursionError:
+            raise QueryTooComplex(
+                "the query nests too deeply for the rdflib engine (Python's recursion limit); "
+                "use the oxigraph engine (setting engine)"
+            ) from None
+        return order_variables(result, shape)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        nesting_limit: int | None = None,
+    ) -> bytes:
+        """Run a SPARQL query and serialize its result with rdflib."""
+        result = self.query(sparql, dataset, row_limit, base, nesting_limit)
+        return serialize_any(result, media_type, prefixes or {})
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries."""
@@ -139,6 +163,14 @@ class RdflibStore:
     def close(self) -> None:
         """Drop the dataset."""
         self._dataset, self._graphs = Dataset(), []
+
+
+def _parse(text: str) -> Any:
+    """Parse a query with rdflib's grammar (the caller holds RDFLIB_SPARQL)."""
+    try:
+        return Query.parse_string(text, parse_all=True)
+    except ParseException as error:
+        raise QuerySyntaxError(f"SPARQL syntax error: {error}") from None
 
 
 def _dataset_clause(dataset: DatasetSpec) -> list[CompValue]:

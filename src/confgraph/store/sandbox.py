@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 
 from confgraph.errors import ConfgraphError, EndpointBusy, QueryTimeout
 from confgraph.store.base import DatasetSpec, QueryResult, Store
-from confgraph.store.policy import check_query, parse_query
+from confgraph.store.deepstack import start_deep_thread
 from confgraph.store.registry import open_store
 
 LOAD_TIMEOUT = 300.0
@@ -64,25 +64,51 @@ def forbid_new_descriptors() -> None:
 
 
 def _serve(conn: Connection, engine: str, source: str) -> None:
-    """Load a store offline and answer query jobs (Store.query arguments) until the pipe closes."""
+    """Load a store offline and answer query jobs until the pipe closes."""
     offline = leave_network()  # before loading: unshare needs a single-threaded process
     store = open_store(engine, source)
     if not offline:
         for query in WARM_UP:
             store.query(query)
         forbid_new_descriptors()
+    # Jobs run on a thread with a large stack: Oxigraph's parser recurses deeply.
+    start_deep_thread(lambda: _answer(conn, store), name="query-worker").join()
+
+
+def _answer(conn: Connection, store: Store) -> None:
+    """Answer (method, args, kwargs) jobs: rows are pickled, serialized results sent as bytes."""
     conn.send(("ready", None))
     while True:
         try:
-            job = conn.recv()
+            method, args, kwargs = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", store.query(*job)))
+            answer = getattr(store, method)(*args, **kwargs)
         except ConfgraphError as error:
             conn.send(("refused", (type(error), str(error))))
         except Exception as error:  # a bug in the engine: report it, keep serving
             conn.send(("failed", f"{type(error).__name__}: {error}"))
+        else:
+            if isinstance(answer, bytes):
+                conn.send(("bytes", len(answer)))
+                conn.send_bytes(answer)
+            else:
+                conn.send(("ok", answer))
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Return how workers start: forked from a small server process that imported only them.
+
+    A spawned worker would import the whole command line program again (about 1.4 s
+    each); a fork of the server process, which never loaded a store nor started a
+    thread, starts at once and stays single-threaded (leave_network needs that).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 class SandboxedStore:
@@ -93,10 +119,18 @@ class SandboxedStore:
     and the next query to take it starts one.
     """
 
-    def __init__(self, engine: str, source: str | Path, workers: int, timeout: float) -> None:
+    def __init__(
+        self,
+        engine: str,
+        source: str | Path,
+        workers: int,
+        timeout: float,
+        wait: float | None = None,
+    ) -> None:
         self.engine, self.source, self.timeout = engine, str(source), timeout
+        self.wait = timeout if wait is None else wait
         self._local: Store = open_store(engine, self.source)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = worker_context()
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -128,19 +162,40 @@ class SandboxedStore:
         dataset: DatasetSpec | None = None,
         row_limit: int | None = None,
         base: str | None = None,
+        nesting_limit: int | None = None,
     ) -> QueryResult:
-        """Run a query in an idle worker; past the time limit the worker is replaced."""
-        # Refused here too (the worker's engine checks again): a refusal needs no worker.
-        check_query(parse_query(sparql), self.graphs(), dataset)
+        """Run a query in an idle worker and return its rows."""
+        return self._job("query", (sparql, dataset, row_limit, base, nesting_limit))
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str,
+        dataset: DatasetSpec | None = None,
+        row_limit: int | None = None,
+        base: str | None = None,
+        prefixes: dict[str, str] | None = None,
+        nesting_limit: int | None = None,
+    ) -> bytes:
+        """Run a query in an idle worker, which serializes the result and sends its bytes."""
+        args = (sparql, media_type, dataset, row_limit, base, prefixes, nesting_limit)
+        return self._job("query_serialized", args)
+
+    def _job(self, method: str, args: tuple[Any, ...]) -> Any:
+        """Run one job in an idle worker; past the time limit the worker is replaced."""
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             raise EndpointBusy(
-                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+                f"every query worker stayed busy for {self.wait:g} s (setting worker_wait); "
+                "try again later"
             ) from None
         try:
+            if worker is not None and not worker.process.is_alive():
+                self._stop(worker)  # killed while idle: replace it before this job needs it
+                worker = None
             worker = worker or self._start()
-            status, payload = self._run(worker, (sparql, dataset, row_limit, base))
+            status, payload = self._run(worker, (method, args, {}))
         except BaseException:
             if worker is not None:
                 self._stop(worker)
@@ -175,9 +230,13 @@ class SandboxedStore:
         worker.conn.send(job)
         if not worker.conn.poll(self.timeout):
             raise QueryTimeout(
-                f"the query ran longer than the time limit of {self.timeout:g} s and was stopped"
+                f"the query ran longer than the time limit of {self.timeout:g} s "
+                "(setting query_timeout) and was stopped"
             )
-        return worker.conn.recv()
+        status, payload = worker.conn.recv()
+        if status == "bytes":
+            return "ok", worker.conn.recv_bytes()
+        return status, payload
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries here, not in a worker."""

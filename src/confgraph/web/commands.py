@@ -41,9 +41,11 @@ def open_served_store(settings: Settings, release: Release) -> Store:
     if settings.engine == "oxigraph":
         ensure_store(release, lambda message: click.echo(message, err=True))
     source = release.source(settings.engine)
-    if settings.query_workers <= 0:
+    if settings.workers == 0:
         return open_store(settings.engine, source)
-    return SandboxedStore(settings.engine, source, settings.query_workers, settings.query_timeout)
+    return SandboxedStore(
+        settings.engine, source, settings.workers, settings.query_timeout, settings.worker_wait
+    )
 
 
 def open_site(
@@ -60,7 +62,7 @@ def open_site(
         raise ReleaseError(f"{release.quads}: cannot be loaded: {error}") from None
     try:
         verify_store(release, store)
-        for _ in range(settings.query_workers):
+        for _ in range(settings.workers):
             store.query("ASK {}")  # each worker has loaded the store before it is switched in
         return build_site(settings, store, release)
     except BaseException:

@@ -7,6 +7,7 @@ from rdflib import URIRef
 
 from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
 from confgraph.web.app import site
+from confgraph.web.conditional import data_etag, not_modified, tagged
 from confgraph.web.resources import render_page
 from confgraph.web.service import served_description
 
@@ -70,6 +71,15 @@ def dataset(extension: str | None = None) -> Response:
 
 def describe_dataset(fmt: Format) -> Response:
     """Return the release's description with this server's endpoint and dump addresses."""
+    current = site()
+    if fmt is not HTML:
+        etag = data_etag(current.release.release_id, fmt)
+        unchanged = not_modified(etag)
+        return unchanged or tagged(_description(fmt), etag)
+    return _description(fmt)
+
+
+def _description(fmt: Format) -> Response:
     current = site()
     dumps = {
         current.addresses.iri(f"/dumps/{name}"): url_for("dumps.dump", name=name, _external=True)

@@ -16,6 +16,7 @@ from rdflib.term import Node
 from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
 from confgraph.web.addresses import split_extension
 from confgraph.web.app import site
+from confgraph.web.conditional import data_etag, not_modified, tagged
 from confgraph.web.display import Labeller, local_datetime
 from confgraph.web.views import PREFIXES, Section, sparql_iri, view_for
 
@@ -55,18 +56,23 @@ def dereference(
 ) -> Response:
     """Answer for the IRI a local path stands for, or for one of its documents."""
     addresses = site().addresses
+    stem, extension = split_extension(path)
+    fmt = None if extension is None else find_format(PAGE_FORMATS, extension) or HTML
+    etag = None if fmt in (None, HTML) else data_etag(site().release.release_id, fmt)
+    # A client holding this release's document for this address: nothing has changed.
+    if etag is not None and (unchanged := not_modified(etag)) is not None:
+        return unchanged
     iri = addresses.iri(path)
     if is_iri(iri) and known(iri):
         fmt = negotiate(request.accept_mimetypes, PAGE_FORMATS, request.args.getlist("format"))
         response = redirect(f"{request.script_root}{path}.{fmt.extension}", code=303)
         response.vary.add("Accept")
         return response
-    stem, extension = split_extension(path)
-    if extension is not None:
-        fmt = find_format(PAGE_FORMATS, extension) or HTML
+    if fmt is not None:
         document_iri = addresses.iri(stem)
         if is_iri(document_iri) and known(document_iri):
-            return (serve or document)(document_iri, fmt)
+            response = (serve or document)(document_iri, fmt)
+            return response if etag is None else tagged(response, etag)
         return not_found(document_iri, fmt)
     requested = request.args.getlist("format")
     return not_found(iri, negotiate(request.accept_mimetypes, PAGE_FORMATS, requested))
