@@ -139,15 +139,15 @@ def rss_kib(pid: int) -> dict[str, int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """Return the CPU time of the process, its live descendants and its ended children."""
+    """Return the CPU time of the process and its descendants, ended ones included."""
     ticks = 0
     for member in family(pid):
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        # utime, stime; for the process itself also cutime, cstime (its reaped workers).
-        ticks += sum(int(f) for f in fields[11 : 15 if member == pid else 13])
+        # utime, stime, and cutime, cstime: the children it reaped (stopped query workers).
+        ticks += sum(int(f) for f in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
