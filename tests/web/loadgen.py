@@ -173,7 +173,7 @@ class Server:
 
 
 @contextmanager
-def serving(release: Path, log: Path, *options: str, env: dict[str, str]) -> Iterator[Server]:
+def serving(release: Path, log: Path, *options: str) -> Iterator[Server]:
     """Run `confgraph serve` on the release on a free loopback port; stop it with SIGTERM."""
     port = free_port()
     with log.open("wb") as sink:
@@ -181,7 +181,6 @@ def serving(release: Path, log: Path, *options: str, env: dict[str, str]) -> Ite
             [*CLI, "serve", "--release", str(release), "--port", str(port), *options],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:

@@ -45,9 +45,9 @@ CHEAP_P99_MS = 500
 # The slack past the time limit within which a stopped query's 503 must arrive.
 CUT_SLACK_S = 1.0
 # Every connection of the test comes from 127.0.0.1, one client to the server: the bound on
-# one client's queries is raised above the test's connections, so that the 24 cheap
-# connections and the two expensive ones compete for the workers as separate clients would.
-CLIENT_ENV = {"CONFGRAPH_CLIENT_QUERIES": "64"}
+# one client's queries (client_queries) is raised above the test's connections, so that the
+# cheap connections and the two expensive ones compete for the workers as separate clients do.
+OPTIONS = ("--query-timeout", str(TIMEOUT), "--client-queries", "64")
 
 CG = "https://w3id.org/confgraph/ontology#"
 SCHEMA = "https://schema.org/"
@@ -205,8 +205,7 @@ def figures(load: Load, result: dict[str, Any]) -> dict[str, Any]:
 def test_load_with_expensive_queries(corpus_release: Path, tmp_path: Path) -> None:
     base = json.loads((corpus_release / "release.json").read_text())["base"]
     log = tmp_path / "server.log"
-    options = ("--query-timeout", str(TIMEOUT))
-    with serving(corpus_release, log, *options, env=CLIENT_ENV) as server:
+    with serving(corpus_release, log, *OPTIONS) as server:
         found = names(server.root)
         cheap = {
             "queries": (cheap_queries(found), 8),
