@@ -4,8 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: rapper (an independent RDF parser), Chromium and
-# its WebDriver (browser tests), curl (the README's curl examples).
-APT_PACKAGES := raptor2-utils chromium chromium-driver curl
+# its WebDriver (browser tests), curl (the README's curl examples), wrk (the load test).
+APT_PACKAGES := raptor2-utils chromium chromium-driver curl wrk
 # A release is rebuilt when any input of it (or the code that builds it) changed.
 INPUTS := $(shell find data ontology shapes src -type f -not -name '*.pyc' 2>/dev/null)
 
