@@ -61,6 +61,7 @@ class ReleaseContent:
     iris: Iris
     sources: tuple[FileInfo, ...]
     started: dt.datetime
+    build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
 
 
 def write_release(content: ReleaseContent, out_dir: Path) -> Path:
@@ -126,11 +127,11 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     void = ox.NamedNode(str(iris.void_graph()))
     described = (ox.Quad(*t, void) for t in sorted_triples(description))
     write_store(staging / STORE_DIR, itertools.chain(quads.quads(), described), quads.data())
-    _write_manifest(staging, iris, build)
+    _write_manifest(staging, iris, build, content.build_key)
     return release_id
 
 
-def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
+def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str) -> None:
     files = {}
     for path in sorted(p for p in staging.iterdir() if p.is_file()):
         info = next((d for d in build.dumps if d.name == path.name), None)
@@ -148,6 +149,7 @@ def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
         "files": files,
         "store": {"directory": STORE_DIR, "engine": "oxigraph", "release": build.release},
         "sources": [asdict(source) for source in build.sources],
+        "build_key": build_key,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 
