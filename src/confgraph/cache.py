@@ -23,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.term import Node
 
 from confgraph import __version__
 from confgraph.build import ONTOLOGY_FILE, BuiltDataset, Triple, build_dataset
@@ -147,7 +148,7 @@ def encode(key: str, entry: Entry) -> bytes:
     return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
 
 
-def decode(data: bytes, key: str, term: Callable[[ox.Term], object]) -> Entry:
+def decode(data: bytes, key: str, terms: Terms) -> Entry:
     """Read an entry back, or raise CorruptEntry when it does not verify."""
     head, _, body = data.partition(b"\n")
     try:
@@ -159,10 +160,7 @@ def decode(data: bytes, key: str, term: Callable[[ox.Term], object]) -> Entry:
         claims = tuple(
             Claim(str(k), str(n), str(m), int(line)) for k, n, m, line in header["claims"]
         )
-        graphs: dict[URIRef, set[Triple]] = {}
-        for quad in ox.parse(body, format=ox.RdfFormat.N_QUADS):
-            triple = (term(quad.subject), term(quad.predicate), term(quad.object))
-            graphs.setdefault(term(quad.graph_name), set()).add(triple)  # type: ignore[arg-type]
+        graphs = terms.graphs(ox.parse(body, format=ox.RdfFormat.N_QUADS))
     except CorruptEntry:
         raise
     except (ValueError, KeyError, TypeError, SyntaxError) as error:
@@ -171,16 +169,27 @@ def decode(data: bytes, key: str, term: Callable[[ox.Term], object]) -> Entry:
 
 
 class Terms:
-    """Turn pyoxigraph terms into the equal rdflib terms, each distinct term once."""
+    """Turn pyoxigraph quads into rdflib triples by graph, converting each distinct term once."""
 
     def __init__(self) -> None:
-        self._seen: dict[object, object] = {}
+        self._seen: dict[ox.Term, Node] = {}
 
-    def __call__(self, term: ox.Term) -> object:
-        found = self._seen.get(term)
-        if found is None:
-            found = self._seen[term] = to_rdflib(term)
-        return found
+    def graphs(self, quads: Iterable[ox.Quad]) -> dict[URIRef, set[Triple]]:
+        """Return the triples of each graph (the hot loop of reading the cache)."""
+        graphs: dict[URIRef, set[Triple]] = {}
+        seen = self._seen
+        last, add = None, None
+        for s, p, o, g in quads:
+            if g != last:
+                last = g
+                add = graphs.setdefault(URIRef(g.value), set()).add
+            subject = seen.get(s) or seen.setdefault(s, to_rdflib(s))
+            predicate = seen.get(p) or seen.setdefault(p, to_rdflib(p))
+            obj = seen.get(o)
+            if obj is None:  # not `or`: a literal such as "0" is false
+                obj = seen.setdefault(o, to_rdflib(o))
+            add((subject, predicate, obj))  # type: ignore[misc]
+        return graphs
 
 
 def to_rdflib(term: ox.Term) -> URIRef | BNode | Literal:
