@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -56,6 +57,8 @@ SUFFIX = ".nq"
 # A temporary entry this old was left by a killed build (a live one renames it in ms).
 STALE_SECONDS = 600
 Say = Callable[[str], None]
+# What a programme's triples or the verdict on them could change with (tzdata: UTC offsets).
+LIBRARIES = ("PyYAML", "rdflib", "pyoxigraph", "tzdata", "pyshacl-turbo")
 
 
 class CorruptEntry(ValueError):
@@ -72,12 +75,13 @@ def digest(*parts: str) -> str:
 
 
 def code_digest() -> str:
-    """Return the hash of confgraph's version and of its modules that load, build and write.
+    """Return the hash of confgraph's version, of its modules that load, build and write,
+    and of the versions of the libraries that parse, build and validate.
 
     The version alone would miss an edit in a source checkout, where it stays the same.
     """
     package = Path(__file__).resolve().parent
-    parts = [__version__]
+    parts = [__version__, *(f"{name} {version(name)}" for name in LIBRARIES)]
     for module in sorted(package.glob("*.py")):
         parts += [module.name, sha256_file(module)]
     return digest(*parts)
