@@ -44,7 +44,7 @@ from confgraph.load import (
 )
 from confgraph.model import Catalogue
 from confgraph.programme import Claim, ReadProgramme
-from confgraph.quads import ReleaseQuads
+from confgraph.quads import to_oxigraph
 from confgraph.release import CURRENT, source_infos
 from confgraph.store.disk import MANIFEST
 from confgraph.vocab import ONTOLOGY_IRI
@@ -144,8 +144,22 @@ class Reused:
 
 
 def encode(key: str, entry: Entry) -> bytes:
-    """Return an entry as one JSON header line (claims, checksum) and sorted N-Quads."""
-    body = ox.serialize(ReleaseQuads.from_graphs(entry.graphs).quads(), format=ox.RdfFormat.N_QUADS)
+    """Return an entry as one JSON header line (claims, checksum) and sorted N-Quads lines."""
+    seen: dict[Node, ox.Term] = {}
+
+    def term(node: Node) -> ox.Term:
+        found = seen.get(node)
+        if found is None:
+            found = seen[node] = to_oxigraph(node)
+        return found
+
+    quads = (
+        ox.Quad(term(s), term(p), term(o), term(name))
+        for name, triples in entry.graphs.items()
+        for s, p, o in triples
+    )
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    body = b"".join(sorted(lines))  # one line per quad: the same entry gives the same bytes
     claims = [[c.kind, c.key, c.meaning, c.line] for c in entry.claims]
     sha = hashlib.sha256(body).hexdigest()
     header = {"format": FORMAT, "key": key, "claims": claims, "sha256": sha}
