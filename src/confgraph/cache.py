@@ -329,6 +329,7 @@ def load(cache: BuildCache, data_dir: Path, workers: int | None = None) -> Loade
         Reused(display_path(path), entry.claims, entry) if entry else next(fresh)
         for path, entry in zip(files, entries, strict=True)
     ]
+    cache.terms = Terms()  # let go of the terms seen while reading entries
     reads = check_claims(outcomes, _source)
     return Loaded(reference, registries, tuple(files), tuple(keys), tuple(reads))
 

@@ -11,7 +11,7 @@ from confgraph import __version__
 from confgraph.errors import ConfgraphError
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
-from confgraph.pipeline import build_and_validate, published_unchanged, run_build
+from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
@@ -89,22 +89,16 @@ def build(
     """Load, build, validate and publish a release of every programme."""
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
-    iris = Iris(base)
+    cache = None if no_cache else cache_dir or out_dir / "cache"
     try:
         with Progress.to(sys.stderr) as progress:
-            unchanged = (
-                None if no_cache else published_unchanged(data_dir, out_dir, iris, shapes_dir)
-            )
-            if unchanged is None:
-                cache = None if no_cache else cache_dir or out_dir / "cache"
-                release = run_build(data_dir, out_dir, iris, progress, shapes_dir, cache)
+            done = publish(data_dir, out_dir, Iris(base), progress, shapes_dir, cache)
     except ConfgraphError as error:
         fail(error)
-    if unchanged is not None:
-        click.echo(f"nothing changed since release {unchanged.name}: it stays published")
-        click.echo(f"published as {out_dir / 'current'}")
-        return
-    click.echo(f"release written to {release}")
+    if done.changed:
+        click.echo(f"release written to {done.release}")
+    else:
+        click.echo(f"nothing changed since release {done.release.name}: it stays published")
     click.echo(f"published as {out_dir / 'current'}")
 
 

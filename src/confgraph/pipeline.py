@@ -127,3 +127,29 @@ def published_unchanged(
 ) -> Path | None:
     """Return the published release if nothing it was built from has changed since, else None."""
     return unchanged_release(data_dir, out_dir, build_key(iris, shapes_dir))
+
+
+@dataclass(frozen=True)
+class Published:
+    """The release published after a build, and whether the build wrote it."""
+
+    release: Path
+    changed: bool
+
+
+def publish(
+    data_dir: Path,
+    out_dir: Path,
+    iris: Iris,
+    progress: Progress | None = None,
+    shapes_dir: Path = SHAPES_DIR,
+    cache_dir: Path | None = None,
+) -> Published:
+    """Build and publish a release, unless (with a cache) nothing changed since the last one."""
+    progress = progress or Progress.silent()
+    if cache_dir is not None:
+        unchanged = published_unchanged(data_dir, out_dir, iris, shapes_dir)
+        if unchanged is not None:
+            progress(f"nothing changed since the published release {unchanged.name}")
+            return Published(unchanged, changed=False)
+    return Published(run_build(data_dir, out_dir, iris, progress, shapes_dir, cache_dir), True)
