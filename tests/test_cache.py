@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -260,3 +261,17 @@ def test_cache_and_no_cache_exclude_each_other(runner: CliRunner, tmp_path: Path
     result = runner.invoke(main, ["build", "--cache", str(tmp_path), "--no-cache"])
     assert result.exit_code == 2
     assert "--cache and --no-cache exclude each other" in result.output
+
+
+def test_a_killed_build_leaves_nothing_the_next_one_trips_on(corpus: Path, tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    published = build(corpus, out, cache)
+    folder = cache / "programmes"
+    stale = folder / ".0123.99999.tmp"  # half an entry, as a killed build leaves it
+    stale.write_bytes(b'{"format": 1, "ke')
+    os.utime(stale, (0, 0))
+    (published / "release.json").write_text("{not json", "utf-8")
+    assert published_unchanged(corpus, out, IRIS) is None  # a damaged manifest: build again
+    again = build(corpus, out, cache)
+    assert not stale.exists() and len(list(folder.iterdir())) == 3
+    assert release_files(again)["confgraph.nq.gz"] == release_files(published)["confgraph.nq.gz"]
