@@ -84,7 +84,7 @@ def _load_and_build_cached(
     count = len(loaded.files)
     progress(
         f"building the graph of {count} programme(s):"
-        f" {loaded.reused} unchanged, from the cache in {cache.directory}"
+        f" {loaded.reused} unchanged, taken from the cache ({cache.directory})"
     )
     with progress.phase("programmes built", total=count) as phase:
         dataset = build(cache, loaded, ontology)
