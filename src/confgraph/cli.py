@@ -11,7 +11,7 @@ from confgraph import __version__
 from confgraph.errors import ConfgraphError
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
-from confgraph.pipeline import build_and_validate, run_build
+from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
@@ -65,14 +65,40 @@ def main() -> None:
 )
 @SHAPES_OPTION
 @BASE_OPTION
-def build(data_dir: Path, out_dir: Path, shapes_dir: Path, base: str) -> None:
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Build cache: programmes unchanged since they were cached are not rebuilt."
+    "  [default: OUT/cache]",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the cache, and rebuild even if nothing changed.",
+)
+def build(
+    data_dir: Path,
+    out_dir: Path,
+    shapes_dir: Path,
+    base: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
     """Load, build, validate and publish a release of every programme."""
+    if no_cache and cache_dir:
+        raise click.UsageError("--cache and --no-cache exclude each other")
+    cache = None if no_cache else cache_dir or out_dir / "cache"
     try:
         with Progress.to(sys.stderr) as progress:
-            release = run_build(data_dir, out_dir, Iris(base), progress, shapes_dir)
+            done = publish(data_dir, out_dir, Iris(base), progress, shapes_dir, cache)
     except ConfgraphError as error:
         fail(error)
-    click.echo(f"release written to {release}")
+    if done.changed:
+        click.echo(f"release written to {done.release}")
+    else:
+        click.echo(f"nothing changed since release {done.release.name}: it stays published")
     click.echo(f"published as {out_dir / 'current'}")
 
 

@@ -6,15 +6,16 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from confgraph.errors import DataError, DataErrors
 from confgraph.model import Catalogue, Country, Organisation, Programme
-from confgraph.programme import ReadProgramme, read_programme
+from confgraph.programme import Claim, ReadProgramme, read_programme
 from confgraph.reference import load_countries, load_organisations
 from confgraph.yamlmap import brief, display_path
 
@@ -24,7 +25,19 @@ from confgraph.yamlmap import brief, display_path
 PARALLEL_FROM = 40
 # Files a worker reads per task: small enough that results stream back while it reads on.
 CHUNK = 16
+# The registries every programme refers to, under the data directory.
+REFERENCE_FILES = ("reference/countries.csv", "organisations.yaml")
 Outcome = ReadProgramme | DataError
+
+
+class HasClaims(Protocol):
+    """What the cross-file check needs of one file: the shared keys it claims."""
+
+    @property
+    def claims(self) -> tuple[Claim, ...]: ...
+
+
+Claimant = TypeVar("Claimant", bound=HasClaims)
 
 
 class Counter(Protocol):
@@ -45,11 +58,8 @@ def load_catalogue(
     every file's error is reported, in file order, not only the first file's. A counter,
     if given, learns how many programme files there are and counts each one read.
     """
-    root = data_root(data_dir)
-    countries_path = inside(root, data_dir / "reference" / "countries.csv")
-    organisations_path = inside(root, data_dir / "organisations.yaml")
-    countries = load_countries(countries_path)
-    organisations = load_organisations(organisations_path, countries)
+    reference = load_reference(data_dir)
+    countries, organisations = reference.countries, reference.organisations
     files = programme_files(data_dir)
     if counter:
         counter.total = len(files)
@@ -57,8 +67,26 @@ def load_catalogue(
         cores = workers or available_cores()
         outcomes = list(counted(read_all(files, countries, organisations, cores), counter))
         programmes = check_across_files(outcomes)
-    sources = (countries_path, organisations_path, *files)
+    sources = (*reference.paths, *files)
     return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The countries and organisations that programmes refer to, and their two files."""
+
+    countries: dict[str, Country]
+    organisations: dict[str, Organisation]
+    paths: tuple[Path, Path]
+
+
+def load_reference(data_dir: Path) -> Reference:
+    """Load the table of countries and the registry of organisations of a data directory."""
+    root = data_root(data_dir)
+    countries_path, organisations_path = (inside(root, data_dir / n) for n in REFERENCE_FILES)
+    countries = load_countries(countries_path)
+    organisations = load_organisations(organisations_path, countries)
+    return Reference(countries, organisations, (countries_path, organisations_path))
 
 
 @contextmanager
@@ -203,25 +231,39 @@ def _read_remembered(path: Path) -> Outcome:
 
 def check_across_files(outcomes: Sequence[Outcome]) -> tuple[Programme, ...]:
     """Check, in file order, that shared keys mean one thing; raise every file's error."""
+    reads = check_claims(outcomes, lambda read: read.programme.source)
+    return tuple(read.programme for read in reads)
+
+
+def check_claims(
+    outcomes: Sequence[Claimant | DataError], source_of: Callable[[Claimant], str]
+) -> list[Claimant]:
+    """Check the claims of every file in file order; return the reads, or raise every error.
+
+    A read is anything with the claims of one file (a file read now, or one the build cache
+    remembers); `source_of` names its file as the errors show it.
+    """
     meanings: dict[tuple[str, str], tuple[str, str]] = {}
     errors: list[DataError] = []
-    programmes: list[Programme] = []
+    reads: list[Claimant] = []
     for outcome in outcomes:
-        error = outcome if isinstance(outcome, DataError) else first_clash(outcome, meanings)
+        if isinstance(outcome, DataError):
+            error: DataError | None = outcome
+        else:
+            error = first_clash(source_of(outcome), outcome.claims, meanings)
         if error:
             errors.append(error)
         else:
-            programmes.append(outcome.programme)
+            reads.append(outcome)
     raise_all(errors)
-    return tuple(programmes)
+    return reads
 
 
 def first_clash(
-    read: ReadProgramme, meanings: dict[tuple[str, str], tuple[str, str]]
+    source: str, claims: Sequence[Claim], meanings: dict[tuple[str, str], tuple[str, str]]
 ) -> DataError | None:
     """Return the error of the first key another file means otherwise, or record them all."""
-    source = read.programme.source
-    for claim in read.claims:
+    for claim in claims:
         earlier, where = meanings.get((claim.kind, claim.key), (claim.meaning, ""))
         if claim.kind == "meeting" and where:
             message = f"meeting key '{claim.key}' is also used by {where}"
@@ -233,7 +275,7 @@ def first_clash(
         else:
             continue
         return DataError(source, claim.line, brief(message))
-    for claim in read.claims:
+    for claim in claims:
         meanings.setdefault((claim.kind, claim.key), (claim.meaning, source))
     return None
 

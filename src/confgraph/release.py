@@ -59,6 +59,7 @@ class ReleaseContent:
     iris: Iris
     sources: tuple[FileInfo, ...]
     started: dt.datetime
+    build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
 
 
 def write_release(content: ReleaseContent, out_dir: Path) -> Path:
@@ -128,11 +129,11 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
         staging / "void.ttl",
         str(iris.void_graph()),
     )
-    _write_manifest(staging, iris, build)
+    _write_manifest(staging, iris, build, content.build_key)
     return release_id
 
 
-def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
+def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str) -> None:
     files = {}
     for path in sorted(p for p in staging.iterdir() if p.is_file()):
         info = next((d for d in build.dumps if d.name == path.name), None)
@@ -150,6 +151,7 @@ def _write_manifest(staging: Path, iris: Iris, build: BuildInfo) -> None:
         "files": files,
         "store": {"directory": STORE_DIR, "engine": "oxigraph", "release": build.release},
         "sources": [asdict(source) for source in build.sources],
+        "build_key": build_key,
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 
