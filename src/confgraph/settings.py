@@ -48,9 +48,9 @@ class Settings:
     )
     query_workers: int = _setting(
         -1,
-        "Worker processes that run SPARQL queries; -1 means two per core plus one (so cheap"
-        " queries find a worker while expensive ones run; workers run at a lower priority"
-        " than pages); 0 runs them in the server without a time limit.",
+        "Worker processes that run SPARQL queries; -1 means one per core plus one (so a core's"
+        " worth stays for cheap queries while expensive ones run); 0 runs them in the server"
+        " without a time limit.",
         click.IntRange(min=-1),
     )
     worker_wait: float = _setting(
@@ -126,7 +126,7 @@ class Settings:
         """Return the number of query worker processes query_workers asks for."""
         if self.query_workers >= 0:
             return self.query_workers
-        return 2 * (os.cpu_count() or 1) + 1
+        return (os.cpu_count() or 1) + 1
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some settings changed, checking names, types and ranges."""

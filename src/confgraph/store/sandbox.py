@@ -30,7 +30,6 @@ from confgraph.store.base import DatasetSpec, QueryResult, Store
 from confgraph.store.deepstack import start_deep_thread
 from confgraph.store.registry import open_store
 
-WORKER_NICENESS = 5
 LOAD_TIMEOUT = 300.0
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 # One query of each form loads the modules queries need before no file may be opened.
@@ -66,7 +65,6 @@ def forbid_new_descriptors() -> None:
 
 def _serve(conn: Connection, engine: str, source: str) -> None:
     """Load a store offline and answer query jobs until the pipe closes."""
-    os.nice(WORKER_NICENESS)  # the server's own threads (pages, dumps) come first
     offline = leave_network()  # before loading: unshare needs a single-threaded process
     store = open_store(engine, source)
     if not offline:
