@@ -97,20 +97,6 @@ def _answer(conn: Connection, store: Store) -> None:
                 conn.send(("ok", answer))
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
-    """Return how workers start: forked from a small server process that imported only them.
-
-    A spawned worker would import the whole command line program again (about 1.4 s
-    each); a fork of the server process, which never loaded a store nor started a
-    thread, starts at once and stays single-threaded (leave_network needs that).
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
-
-
 class SandboxedStore:
     """A Store whose queries run in worker processes under a time limit.
 
@@ -130,10 +116,11 @@ class SandboxedStore:
         self.engine, self.source, self.timeout = engine, str(source), timeout
         self.wait = timeout if wait is None else wait
         self._local: Store = open_store(engine, self.source)
-        self._context = worker_context()
+        self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._start())
 
@@ -150,11 +137,14 @@ class SandboxedStore:
         return worker
 
     def _stop(self, worker: _Worker) -> None:
+        """Stop a worker once, whichever thread asks first (a query's, or close())."""
+        with self._lock:
+            if worker not in self._all:
+                return
+            self._all.discard(worker)
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        with self._lock:
-            self._all.discard(worker)
 
     def query(
         self,
@@ -199,6 +189,8 @@ class SandboxedStore:
         except BaseException:
             if worker is not None:
                 self._stop(worker)
+            if self._closed:  # the store was closed under this query (the server stops)
+                raise EndpointBusy("the server is stopping; try again in a moment") from None
             self._idle.put(self._replacement())
             raise
         self._idle.put(worker)
@@ -259,8 +251,9 @@ class SandboxedStore:
         return self._local.labels(iris)
 
     def close(self) -> None:
-        """Stop every worker."""
+        """Stop every worker; a query running now is answered 503."""
         with self._lock:
+            self._closed = True
             workers = list(self._all)
         for worker in workers:
             self._stop(worker)
