@@ -178,10 +178,10 @@ def test_busy_workers_give_503_with_retry_after_within_the_wait(
     assert elapsed < 2
 
 
-def test_workers_default_to_two_per_core_plus_one() -> None:
+def test_workers_default_to_one_per_core_plus_one() -> None:
     import os
 
-    assert Settings().workers == 2 * (os.cpu_count() or 1) + 1
+    assert Settings().workers == (os.cpu_count() or 1) + 1
     assert Settings(query_workers=0).workers == 0
 
 
