@@ -204,7 +204,7 @@ def test_a_killed_query_worker_is_replaced(live: Live) -> None:
 
 
 def children(pid: int) -> list[int]:
-    """Return the query workers of a process: forked by its fork server (or spawned by it)."""
+    """Return the query workers of a process (spawned by it, or forked by its fork server)."""
     processes = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
