@@ -22,8 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from confgraph import __version__
@@ -46,6 +45,7 @@ from confgraph.model import Catalogue
 from confgraph.programme import Claim, ReadProgramme
 from confgraph.quads import to_oxigraph
 from confgraph.release import CURRENT, source_infos
+from confgraph.store.convert import to_rdflib  # an unexpected term: TypeError, unreadable
 from confgraph.store.disk import MANIFEST
 from confgraph.vocab import ONTOLOGY_IRI
 from confgraph.yamlmap import display_path
@@ -208,21 +208,6 @@ class Terms:
                 obj = seen.setdefault(o, to_rdflib(o))
             add((subject, predicate, obj))  # type: ignore[misc]
         return graphs
-
-
-def to_rdflib(term: ox.Term) -> URIRef | BNode | Literal:
-    """Return the rdflib term equal to a pyoxigraph one (a plain literal for xsd:string)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise CorruptEntry(f"it holds an unexpected term {term!r}")
 
 
 class BuildCache:
