@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from loopback import free_port_in
 
 SCRIPT = Path(__file__).with_name("loadmix.lua")
 # The tag wrk replaces with a number unique to each request (see loadmix.lua).
@@ -151,18 +152,6 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    """Return the first port of PORTS that nothing listens on, on loopback."""
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
-
-
 @dataclass
 class Server:
     """A running `confgraph serve`: its root URL, process and log file."""
@@ -175,7 +164,7 @@ class Server:
 @contextmanager
 def serving(release: Path, log: Path, *options: str) -> Iterator[Server]:
     """Run `confgraph serve` on the release on a free loopback port; stop it with SIGTERM."""
-    port = free_port()
+    port = free_port_in(PORTS)
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*CLI, "serve", "--release", str(release), "--port", str(port), *options],

@@ -55,3 +55,15 @@ def listener(seconds: float = 20.0) -> Iterator[Listener]:
         stop.set()
         thread.join()
         server.close()
+
+
+def free_port_in(ports: range) -> int:
+    """Return the first port of a range that nothing listens on, on loopback."""
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port in {ports.start}-{ports.stop - 1}")

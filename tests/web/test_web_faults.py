@@ -21,6 +21,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from loopback import free_port_in
 
 from confgraph.store.integrity import verify_release
 from confgraph.store.release import Release
@@ -32,17 +33,6 @@ EXPENSIVE = (
     "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fa%20%3Fb%20%3Fc%20.%20"
     "%3Fd%20%3Fe%20%3Ff%20.%20%3Fg%20%3Fh%20%3Fi%20.%20%3Fj%20%3Fk%20%3Fl%7D"
 )
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in the range")
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, Message, bytes]:
@@ -112,7 +102,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     base = tmp_path_factory.mktemp("faults")
     data = base / "data"
     shutil.copytree(GOLDEN, data, ignore=shutil.ignore_patterns("expected.ttl"))
-    port = free_port()
+    port = free_port_in(PORTS)
     process: subprocess.Popen[bytes] | None = None
     found = Live(data, base / "out", f"http://127.0.0.1:{port}", process)  # type: ignore[arg-type]
     found.build()
