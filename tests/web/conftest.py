@@ -18,8 +18,9 @@ from webfixture import write_release
 
 from confgraph.settings import Settings
 from confgraph.store.base import Store
-from confgraph.store.registry import open_store
+from confgraph.store.registry import ENGINES, open_store
 from confgraph.store.release import Release
+from confgraph.store.sandbox import SandboxedStore
 from confgraph.web.app import create_app
 
 
@@ -41,6 +42,17 @@ def store(release: Release) -> Iterator[Store]:
     opened = open_store("oxigraph", release.quads)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox"])
+def any_store(request: pytest.FixtureRequest, release: Release) -> Iterator[Store]:
+    """Yield the fixture release in each engine, and in worker processes."""
+    if request.param == "sandbox":
+        store: Store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=30)
+    else:
+        store = open_store(request.param, release.quads)
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")

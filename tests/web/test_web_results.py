@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from rdflib.compare import isomorphic
@@ -13,9 +12,6 @@ from webfixture import ID, M
 
 from confgraph.errors import NotAcceptable, ResultTooLarge
 from confgraph.store.base import Store
-from confgraph.store.registry import ENGINES, open_store
-from confgraph.store.release import Release
-from confgraph.store.sandbox import SandboxedStore
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -44,17 +40,6 @@ GRAPHS = [
     f"DESCRIBE <{ID}/country/bra>",
     "CONSTRUCT { <urn:a> <urn:b> ?n } WHERE { VALUES ?n { 1 1 2 } }",
 ]
-
-
-@pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox"])
-def any_store(request: pytest.FixtureRequest, release: Release) -> Iterator[Store]:
-    """Yield the fixture release in each engine, and in worker processes."""
-    if request.param == "sandbox":
-        store: Store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=30)
-    else:
-        store = open_store(request.param, release.quads)
-    yield store
-    store.close()
 
 
 def parsed_rows(body: bytes, media_type: str) -> tuple[list[str], list[tuple[str, ...]]]:

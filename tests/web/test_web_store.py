@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,17 +30,6 @@ from confgraph.store.release import Release
 from confgraph.store.sandbox import SandboxedStore
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "confgraph" / "web"
-
-
-@pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox"])
-def any_store(request: pytest.FixtureRequest, release: Release) -> Iterator[Store]:
-    """Yield the fixture release in each engine, and in worker processes."""
-    if request.param == "sandbox":
-        store: Store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=30)
-    else:
-        store = open_store(request.param, release.quads)
-    yield store
-    store.close()
 
 
 def test_select_with_variables_in_query_order(any_store: Store) -> None:
