@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # its WebDriver (browser tests), curl (the README's curl examples), wrk (the load test).
 APT_PACKAGES := raptor2-utils chromium chromium-driver curl wrk
 # A release is rebuilt when any input of it (or the code that builds it) changed.
-INPUTS := $(shell find data ontology shapes src -type f -not -name '*.pyc' 2>/dev/null)
+INPUTS := $(shell find data src -type f -not -name '*.pyc' 2>/dev/null)
 
 .PHONY: run build serve test install system-deps lint clean
 

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from confgraph.build import build_dataset
+from confgraph.build import ONTOLOGY_FILE, build_dataset
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
 from confgraph.validate import (
@@ -415,7 +415,7 @@ def shapes() -> Graph:
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(ROOT / "ontology" / "confgraph.ttl")
+    return Graph().parse(ONTOLOGY_FILE)
 
 
 @pytest.fixture(scope="module")

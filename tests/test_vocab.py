@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from confgraph.build import ONTOLOGY_FILE
 from confgraph.vocab import CG
 
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "confgraph.ttl"
+ONTOLOGY = ONTOLOGY_FILE
 NAMESPACE = str(CG._NS)
 
 

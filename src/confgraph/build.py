@@ -34,7 +34,8 @@ ROLE_TYPES = {
     "presenter": CG.presenter,
     "speaker": CG.speaker,
 }
-ONTOLOGY_FILE = Path(__file__).resolve().parents[2] / "ontology" / "confgraph.ttl"
+# The ontology ships inside the package, so an installed confgraph finds it.
+ONTOLOGY_FILE = Path(__file__).resolve().parent / "ontology" / "confgraph.ttl"
 
 
 @dataclass(frozen=True)

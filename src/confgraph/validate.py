@@ -14,7 +14,8 @@ from rdflib.namespace import SH
 
 from confgraph.errors import ConfgraphError
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+# The bundled shapes ship inside the package, so an installed confgraph finds them.
+SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 ENGINE = "pyshacl-turbo"
 # The call both engines get (pyshacl-turbo here, pySHACL as the tests' reference).
 ENGINE_OPTIONS: dict[str, Any] = {"inference": "none", "advanced": True, "allow_warnings": True}
