@@ -114,6 +114,7 @@ def generate_corpus(meetings: int, out: Path, seed: int = 1) -> list[Path]:
     (out / "reference" / "countries.csv").write_bytes(template_file(COUNTRIES_CSV).read_bytes())
     header = f"Synthetic data written by `confgraph generate --meetings {meetings} --seed {seed}`"
     _write_yaml(out / "organisations.yaml", pools.organisations, header)
+    _write_yaml(out / "dataset.yaml", synthetic_metadata(meetings, seed), header)
     files = []
     for index in range(meetings):
         programme = make_programme(random.Random(f"{seed}-meeting-{index}"), pools, index)
@@ -121,6 +122,18 @@ def generate_corpus(meetings: int, out: Path, seed: int = 1) -> list[Path]:
         _write_yaml(path, programme, header)
         files.append(path)
     return files
+
+
+def synthetic_metadata(meetings: int, seed: int) -> dict[str, Any]:
+    """Return the dataset.yaml of a synthetic corpus: it says that it is one."""
+    return {
+        "title": f"Synthetic programmes: {meetings} meetings, seed {seed}",
+        "description": "Programmes written by `confgraph generate` to measure with; "
+        "every name of a person, organisation, city and meeting in them is invented.",
+        "licence": "CC0-1.0",
+        "publisher": {"name": "confgraph generate"},
+        "keywords": ["synthetic data"],
+    }
 
 
 def _check_empty(out: Path) -> None:
