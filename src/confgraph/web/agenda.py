@@ -39,12 +39,12 @@ DAYS = (
 )
 ITEMS = (
     PREFIXES
-    + """SELECT ?item ?parent ?start ?end ?place ?kind WHERE {{ GRAPH {graph} {{
+    + """SELECT ?item ?parent ?start ?end ?place ?kind ?heading WHERE {{ GRAPH {graph} {{
   ?item a cg:ProgrammeItem ; schema:superEvent ?parent .
   OPTIONAL {{ ?item schema:startDate ?start }} OPTIONAL {{ ?item schema:endDate ?end }}
   OPTIONAL {{ ?item schema:location ?place }}
   OPTIONAL {{ ?item a ?kind FILTER (?kind IN ({kinds})) }}
-  OPTIONAL {{ ?item schema:position ?position }}
+  OPTIONAL {{ ?item schema:position ?position }} OPTIONAL {{ ?item cg:heading ?heading }}
 }} }} ORDER BY ?position ?start ?end ?item"""
 ).replace("{kinds}", ", ".join(f"<{kind}>" for kind in ITEM_KINDS))
 ROLES = (
@@ -87,6 +87,7 @@ class Item:
     roles: list[tuple[URIRef, list[Node]]] = field(default_factory=list)
     floor: list[Node] = field(default_factory=list)
     parts: list[Item] = field(default_factory=list)
+    heading: str | None = None  # the heading within its day it is listed under
 
 
 @dataclass
@@ -128,8 +129,9 @@ def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
 def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[Node, Node]]:
     items: dict[Node, Item] = {}
     parents: dict[Node, Node] = {}
-    for iri, parent, start, end, place, kind in store.lookup(ITEMS.format(**names)).rows:
+    for iri, parent, start, end, place, kind, heading in store.lookup(ITEMS.format(**names)).rows:
         item = items.setdefault(iri, Item(iri, start, end))
+        item.heading = str(heading) if heading is not None else item.heading
         parents[iri] = parent
         if place is not None and place not in item.places:
             item.places.append(place)
