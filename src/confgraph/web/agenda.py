@@ -39,18 +39,20 @@ DAYS = (
 )
 ITEMS = (
     PREFIXES
-    + """SELECT ?item ?parent ?start ?end ?place ?kind WHERE {{ GRAPH {graph} {{
+    + """SELECT ?item ?parent ?start ?end ?place ?kind ?heading WHERE {{ GRAPH {graph} {{
   ?item a cg:ProgrammeItem ; schema:superEvent ?parent .
   OPTIONAL {{ ?item schema:startDate ?start }} OPTIONAL {{ ?item schema:endDate ?end }}
   OPTIONAL {{ ?item schema:location ?place }}
   OPTIONAL {{ ?item a ?kind FILTER (?kind IN ({kinds})) }}
-}} }} ORDER BY ?start ?end ?item"""
+  OPTIONAL {{ ?item schema:position ?position }} OPTIONAL {{ ?item cg:heading ?heading }}
+}} }} ORDER BY ?position ?start ?end ?item"""
 ).replace("{kinds}", ", ".join(f"<{kind}>" for kind in ITEM_KINDS))
 ROLES = (
     PREFIXES
-    + """SELECT ?item ?type ?person WHERE {{ GRAPH {graph} {{
+    + """SELECT ?item ?type ?person ?position WHERE {{ GRAPH {graph} {{
   ?role a cg:Role ; conf:during ?item ; conf:withRole ?type ; conf:isHeldBy ?person .
-}} }} ORDER BY ?person"""
+  OPTIONAL {{ ?role schema:position ?position }}
+}} }} ORDER BY ?position ?person"""
 )
 FLOOR = (
     PREFIXES
@@ -85,6 +87,7 @@ class Item:
     roles: list[tuple[URIRef, list[Node]]] = field(default_factory=list)
     floor: list[Node] = field(default_factory=list)
     parts: list[Item] = field(default_factory=list)
+    heading: str | None = None  # the heading within its day it is listed under
 
 
 @dataclass
@@ -126,8 +129,9 @@ def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
 def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[Node, Node]]:
     items: dict[Node, Item] = {}
     parents: dict[Node, Node] = {}
-    for iri, parent, start, end, place, kind in store.lookup(ITEMS.format(**names)).rows:
+    for iri, parent, start, end, place, kind, heading in store.lookup(ITEMS.format(**names)).rows:
         item = items.setdefault(iri, Item(iri, start, end))
+        item.heading = str(heading) if heading is not None else item.heading
         parents[iri] = parent
         if place is not None and place not in item.places:
             item.places.append(place)
@@ -137,12 +141,29 @@ def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[
         if parent in items:
             items[parent].parts.append(items[iri])
     roles: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for item, kind, person in store.lookup(ROLES.format(**names)).rows:
+    unordered: set[Node] = set()
+    for item, kind, person, position in store.lookup(ROLES.format(**names)).rows:
         roles[item][kind].append(person)
+        if position is None:
+            unordered.add(item)
     for iri, by_kind in roles.items():
         if iri in items:
-            items[iri].roles = sorted(by_kind.items(), key=lambda kv: _role_rank(kv[0]))
+            items[iri].roles = _in_listed_order(by_kind, iri in unordered)
     return items, parents
+
+
+def _in_listed_order(
+    by_kind: dict[Node, list[Node]], unordered: bool
+) -> list[tuple[Node, list[Node]]]:
+    """Return the roles by kind, each kind where the source first lists one of its people.
+
+    The rows come in the order of the roles' positions, and a dict keeps the order in which
+    each kind was first seen; an item whose roles have no positions (data built before
+    confgraph recorded them) lists its kinds in the fixed order of ROLE_ORDER.
+    """
+    if unordered:
+        return sorted(by_kind.items(), key=lambda kv: _role_rank(kv[0]))
+    return list(by_kind.items())
 
 
 def _role_rank(kind: Node) -> int:
