@@ -71,8 +71,8 @@ class AgentWriter:
             add((subject, CG.acronym, Literal(organisation.acronym)))
         for label in organisation.alt_labels:
             add((subject, SKOS.altLabel, Literal(label)))
-        if organisation.wikidata:
-            add((subject, OWL.sameAs, WD[organisation.wikidata]))
+        if organisation.wikidata:  # identity is certain only for countries (by ISO code)
+            add((subject, SKOS.exactMatch, WD[organisation.wikidata]))
         if organisation.country:
             add((subject, SCHEMA.location, self.iri(AgentRef("country", organisation.country))))
         if organisation.part_of:

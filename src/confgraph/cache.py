@@ -30,6 +30,7 @@ from confgraph.build import ONTOLOGY_FILE, BuiltDataset, Triple, build_dataset
 from confgraph.dumps import sha256_file
 from confgraph.errors import ConfgraphError
 from confgraph.iris import Iris
+from confgraph.link.graphs import linked_paths
 from confgraph.load import (
     REFERENCE_FILES,
     Reference,
@@ -108,7 +109,7 @@ def unchanged_release(data_dir: Path, out_dir: Path, key: str) -> Path | None:
     current = out_dir / CURRENT
     try:
         manifest = json.loads((current / MANIFEST).read_text("utf-8"))
-        paths = (*reference_paths(data_dir), *programme_files(data_dir))
+        paths = (*reference_paths(data_dir), *programme_files(data_dir), *linked_paths(data_dir))
         sources = source_infos(tuple(map(str, paths)), data_dir)
     except (OSError, ValueError, ConfgraphError):  # a real error is the full build's to report
         return None

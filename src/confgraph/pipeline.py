@@ -11,6 +11,7 @@ from confgraph.build import ONTOLOGY_FILE, BuiltDataset, build_dataset, data_gra
 from confgraph.cache import BuildCache, build, build_key, load, unchanged_release
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
+from confgraph.link.graphs import add_linked_graphs
 from confgraph.load import load_catalogue, paused_gc
 from confgraph.progress import Progress
 from confgraph.release import (
@@ -30,6 +31,7 @@ class Built:
     dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
+    description: Graph  # of the reference and link graphs, for the release's VoID
 
 
 def build_and_validate(
@@ -61,6 +63,8 @@ def _build_and_validate(
         sources, dataset, count = _load_and_build(data_dir, iris, ontology, progress)
     else:
         sources, dataset, count = _load_and_build_cached(data_dir, cache, ontology, progress)
+    linked = add_linked_graphs(dataset, data_dir, iris)
+    sources = (*sources, *map(str, linked.paths))
     shapes = load_shapes(shapes_dir)
     progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
     with progress.phase("programmes validated", total=count) as phase:
@@ -68,7 +72,7 @@ def _build_and_validate(
         merged += ontology  # then validate_graph need not copy the data to add it
         validation = validate_graph(merged, shapes)
         phase.complete(count)
-    return Built(sources, dataset, shapes, validation)
+    return Built(sources, dataset, shapes, validation, linked.description)
 
 
 def _load_and_build(
@@ -123,7 +127,9 @@ def run_build(
     progress(f"writing the release under {out_dir}")
     sources = source_infos(built.sources, data_dir)
     key = build_key(iris, shapes_dir)
-    content = ReleaseContent(built.dataset, built.shapes, iris, sources, started, key)
+    content = ReleaseContent(
+        built.dataset, built.shapes, iris, sources, started, key, built.description
+    )
     with progress.phase("release written", total=1) as phase, paused_gc():
         release = write_release(content, out_dir)
         phase.advance()

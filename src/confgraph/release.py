@@ -60,6 +60,7 @@ class ReleaseContent:
     sources: tuple[FileInfo, ...]
     started: dt.datetime
     build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
+    description: Graph | None = None  # of the reference and link graphs (confgraph.link)
 
 
 def write_release(content: ReleaseContent, out_dir: Path) -> Path:
@@ -121,6 +122,8 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
     build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps))
     description = describe_release(quads, iris, build)
+    if content.description is not None:
+        description += content.description
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
     write_store(
         staging / STORE_DIR,
