@@ -95,6 +95,8 @@ class AgentWriter:
             add((subject, SCHEMA.honorificPrefix, Literal(person.honorific)))
         if person.job_title:
             add((subject, SCHEMA.jobTitle, Literal(person.job_title)))
+        if person.wikidata:  # moved to the Wikidata linkset's graph (confgraph.link.graphs)
+            add((subject, SKOS.exactMatch, WD[person.wikidata]))
         for ref in person.affiliations:
             self._affiliation(person, ref, meeting)
         return subject

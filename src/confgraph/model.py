@@ -56,6 +56,7 @@ class Person:
     name: str
     honorific: str | None = None
     job_title: str | None = None
+    wikidata: str | None = None  # an item the programme data cites, never one found by name
     affiliations: tuple[AgentRef, ...] = ()
 
 
@@ -83,6 +84,7 @@ class Item:
     participants: tuple[Participation, ...] = ()
     links: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
+    subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class Meeting:
     timezone: str
     days: tuple[Day, ...]
     links: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
 
 
 @dataclass(frozen=True)

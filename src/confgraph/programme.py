@@ -31,7 +31,7 @@ from confgraph.model import (
     Venue,
     WrittenInput,
 )
-from confgraph.reference import KEY_PATTERN, parse_agent
+from confgraph.reference import KEY_PATTERN, QID_PATTERN, parse_agent
 from confgraph.yamlmap import YamlList, YamlMap, read_yaml
 
 TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
@@ -137,11 +137,18 @@ class ProgrammeReader:
             name=entry.require("name", str),
             honorific=entry.get("honorific", str),
             job_title=entry.get("job_title", str),
+            wikidata=self._wikidata(entry),
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
         entry.done()
         self.claims.append(Claim("person", key, person.name, people.key_line(key)))
         return person
+
+    def _wikidata(self, entry: YamlMap) -> str | None:
+        qid = entry.get("wikidata", str)
+        if qid and not QID_PATTERN.fullmatch(qid):
+            raise entry.error(f"'{qid}' is not a Wikidata item id (Q123)", "wikidata")
+        return qid
 
     def _agent_list(self, owner: YamlMap, key: str, found: YamlList | None) -> tuple[AgentRef, ...]:
         if found is None:
@@ -165,6 +172,7 @@ class ProgrammeReader:
             timezone=entry.require("timezone", str),
             days=self._days(entry),
             links=self._links(entry),
+            subjects=self._links(entry, "subjects"),
         )
         entry.done()
         return meeting
@@ -186,8 +194,8 @@ class ProgrammeReader:
         entry.done()
         return venue
 
-    def _links(self, entry: YamlMap) -> tuple[str, ...]:
-        found = entry.get("links", list)
+    def _links(self, entry: YamlMap, field: str = "links") -> tuple[str, ...]:
+        found = entry.get(field, list)
         if found is None:
             return ()
         for text, line in found.strings():
@@ -240,6 +248,7 @@ class ProgrammeReader:
             room=entry.get("room", str),
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
             links=self._links(entry),
+            subjects=self._links(entry, "subjects"),
         )
         if children:
             nested = tuple(self._item(m, date, item) for m in children.maps())

@@ -50,11 +50,14 @@ def add_linked_graphs(dataset: BuiltDataset, data_dir: Path, iris: Iris) -> Link
     if m49.is_file():
         codes = {str(o) for _, o in _pairs(dataset, CG.isoAlpha3)}
         dataset.graphs[iris.m49_graph()] = region_triples(load_m49(m49), codes, iris)
-    subjects = {s for name, ts in dataset.graphs.items() if name != ONTOLOGY_IRI for s, _, _ in ts}
     linksets = [read_linkset(path) for path in linkset_files(data_dir)]
-    for linkset in linksets:
-        graph = dataset.graphs.setdefault(iris.link_graph(linkset.target), set())
-        graph |= link_triples(linkset, iris, subjects)
+    if linksets:
+        data = [ts for name, ts in dataset.graphs.items() if name != ONTOLOGY_IRI]
+        subjects = {s for triples in data for s, _, _ in triples}
+        for linkset in linksets:
+            graph = dataset.graphs.setdefault(iris.link_graph(linkset.target), set())
+            # A link the programme data states itself (a topic) stays in its graph only.
+            graph |= {t for t in link_triples(linkset, iris, subjects) if not _stated(t, data)}
     description = describe_linked(dataset, iris, linksets, m49.is_file())
     return Linked(linked_paths(data_dir), description)
 
@@ -74,6 +77,10 @@ def link_triples(linkset: Linkset, iris: Iris, subjects: set[Node]) -> set[Tripl
         if link.label:
             triples.add((external, RDFS.label, Literal(link.label, lang="en")))
     return triples
+
+
+def _stated(triple: Triple, graphs: list[set[Triple]]) -> bool:
+    return triple[1] != RDFS.label and any(triple in graph for graph in graphs)
 
 
 def _move_registry_links(dataset: BuiltDataset, iris: Iris) -> None:

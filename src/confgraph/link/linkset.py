@@ -44,6 +44,7 @@ class Link:
     score: int  # 0-100: how sure the method is
     label: str | None = None  # the external resource's label, as its dataset gives it
     note: str | None = None
+    contributor: str | None = None  # who asserted it (links imported from a researcher)
     line: int = field(default=0, compare=False)
 
 
@@ -123,6 +124,7 @@ def _read_link(entry: YamlMap) -> Link:
         score=score,
         label=entry.get("label", str),
         note=entry.get("note", str),
+        contributor=entry.get("contributor", str),
         line=entry.line,
     )
     entry.done()
@@ -151,7 +153,7 @@ def linkset_text(linkset: Linkset, heading: str) -> str:
     lines.append("links:" if linkset.links else "links: []")
     for link in sorted(linkset.links, key=lambda k: (k.local, k.relation, k.external)):
         lines.append(f"  - local: {_quoted(link.local)}")
-        for name in ("relation", "external", "label", "method", "score", "note"):
+        for name in ("relation", "external", "label", "method", "score", "note", "contributor"):
             value = getattr(link, name)
             if value is not None:
                 lines.append(f"    {name}: {value if name == 'score' else _quoted(value)}")
