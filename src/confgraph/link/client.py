@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from confgraph import __version__
 from confgraph.errors import ConfgraphError
@@ -94,6 +94,8 @@ class SparqlClient:
             if isinstance(error.reason, TimeoutError):
                 raise _Retryable(f"no answer within {self.settings.timeout:g} s") from error
             raise _Retryable(f"cannot connect: {error.reason}") from error
+        except EndPointInternalError as error:  # SPARQLWrapper's name for HTTP 500
+            raise _Retryable("HTTP 500 (the endpoint's internal error)") from error
         except SPARQLWrapperException as error:
             raise EndpointError(f"{self.settings.endpoint}: {error.msg}") from error
         except ValueError as error:  # not JSON

@@ -121,11 +121,11 @@ def _activity(graph: Graph, iris: Iris, linkset: Linkset) -> URIRef:
         graph.add((node, PROV.used, URIRef(linkset.endpoint)))
     if linkset.note:
         graph.add((node, RDFS.comment, Literal(linkset.note, lang="en")))
-    if linkset.contributor:
-        agent = URIRef(f"{iris.base}/dataset/contributor/{slugify(linkset.contributor)}")
+    for contributor in sorted({link.contributor for link in linkset.links if link.contributor}):
+        agent = URIRef(f"{iris.base}/dataset/contributor/{slugify(contributor)}")
         graph.add((node, PROV.wasAssociatedWith, agent))
         graph.add((agent, RDF.type, PROV.Agent))
-        graph.add((agent, FOAF.name, Literal(linkset.contributor)))
+        graph.add((agent, FOAF.name, Literal(contributor)))
     methods = Counter(link.method for link in linkset.links)
     for method, count in sorted(methods.items()):
         graph.add((node, RDFS.comment, Literal(f"{count} link(s) by {method}", lang="en")))
