@@ -8,6 +8,7 @@ joins them there; the local route loads the release's dump beside the other data
 from __future__ import annotations
 
 import gzip
+import re
 import subprocess
 import sys
 import time
@@ -115,3 +116,15 @@ def test_the_local_route_loads_the_dump_beside_the_other_data(release: Path) -> 
     store.load(path=str(EXTRACT), format=ox.RdfFormat.N_TRIPLES)
     joined = counts(store)
     assert joined["DE"] == 3 and len(joined) == 17
+
+
+def test_the_readme_join_runs_against_the_two_endpoints(
+    confgraph_endpoint: str, wikidata_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = next(b for b in re.findall(r"```py\n(.*?)```", readme, flags=re.S) if "construct(" in b)
+    block = block.replace("http://127.0.0.1:5000/sparql", confgraph_endpoint)
+    block = block.replace("https://query.wikidata.org/sparql", wikidata_endpoint)
+    exec(compile(block, "README.md", "exec"), {})
+    printed = dict(line.split() for line in capsys.readouterr().out.splitlines())
+    assert printed == {"DE": "3", "BR": "3"}  # Germany's and Brazil's statements
