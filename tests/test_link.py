@@ -20,6 +20,11 @@ from confgraph.link.graphs import add_linked_graphs
 from confgraph.link.linkset import read_linkset
 from confgraph.link.run import run_link
 from confgraph.load import load_catalogue
+from confgraph.pipeline import run_build
+from confgraph.settings import Settings
+from confgraph.store.registry import open_store
+from confgraph.store.release import Release
+from confgraph.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "data" / "reference" / "wikidata"
@@ -172,3 +177,22 @@ def test_the_build_publishes_the_linkset_with_labels_and_void(
     assert counts[OWL.sameAs].toPython() == 3
     assert counts[SKOS.closeMatch].toPython() == 1
     assert description.value(IRIS.link_graph("wikidata"), DCTERMS.license) is not None
+
+
+def test_a_session_page_shows_its_topic_by_the_linkset_s_label(
+    endpoint: str, test_data: Path, tmp_path: Path
+) -> None:
+    run_link(test_data, IRIS, settings(endpoint))
+    release = Release.open(run_build(test_data, tmp_path / "out", IRIS))
+    store = open_store("oxigraph", release.source("oxigraph"))
+    try:
+        app = create_app(Settings(release=str(release.path), query_workers=0), store, release)
+        page = app.test_client().get(
+            "/id/meeting/linktest/session/panel-1.html", headers={"Accept": "text/html"}
+        )
+        html = page.get_data(as_text=True)
+    finally:
+        store.close()
+    assert page.status_code == 200
+    assert f'href="{WD}Q990000030" title="{WD}Q990000030">test topic</a>' in html
+    assert 'href="https://example.org/concept/not-wikidata"' in html  # no label: its IRI

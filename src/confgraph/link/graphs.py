@@ -48,7 +48,8 @@ def add_linked_graphs(dataset: BuiltDataset, data_dir: Path, iris: Iris) -> Link
     _move_registry_links(dataset, iris)
     m49 = data_dir / M49_FILE
     if m49.is_file():
-        codes = {str(o) for _, o in _pairs(dataset, CG.isoAlpha3)}
+        shared = dataset.graphs.get(iris.shared_graph(), set())  # where countries are described
+        codes = {str(o) for _, p, o in shared if p == CG.isoAlpha3}
         dataset.graphs[iris.m49_graph()] = region_triples(load_m49(m49), codes, iris)
     linksets = [read_linkset(path) for path in linkset_files(data_dir)]
     if linksets:
@@ -91,6 +92,3 @@ def _move_registry_links(dataset: BuiltDataset, iris: Iris) -> None:
         shared -= moved
         dataset.graphs.setdefault(iris.link_graph(WIKIDATA), set()).update(moved)
 
-
-def _pairs(dataset: BuiltDataset, predicate: URIRef) -> list[tuple[Node, Node]]:
-    return [(s, o) for ts in dataset.graphs.values() for s, p, o in ts if p == predicate]
