@@ -71,8 +71,8 @@ class AgentWriter:
             add((subject, CG.acronym, Literal(organisation.acronym)))
         for label in organisation.alt_labels:
             add((subject, SKOS.altLabel, Literal(label)))
-        if organisation.wikidata:
-            add((subject, OWL.sameAs, WD[organisation.wikidata]))
+        if organisation.wikidata:  # identity is certain only for countries (by ISO code)
+            add((subject, SKOS.exactMatch, WD[organisation.wikidata]))
         if organisation.country:
             add((subject, SCHEMA.location, self.iri(AgentRef("country", organisation.country))))
         if organisation.part_of:
@@ -95,6 +95,8 @@ class AgentWriter:
             add((subject, SCHEMA.honorificPrefix, Literal(person.honorific)))
         if person.job_title:
             add((subject, SCHEMA.jobTitle, Literal(person.job_title)))
+        if person.wikidata:  # moved to the Wikidata linkset's graph (confgraph.link.graphs)
+            add((subject, SKOS.exactMatch, WD[person.wikidata]))
         for ref in person.affiliations:
             self._affiliation(person, ref, meeting)
             self.graph.add((subject, SCHEMA.affiliation, self.iri(ref)))

@@ -164,6 +164,7 @@ class ProgrammeWriter:
         if meeting.series:
             self._series(subject, meeting.series)
         self._links(subject, meeting.links)
+        self._subjects(subject, meeting.subjects)
         for day in meeting.days:
             self._day(subject, day)
 
@@ -179,6 +180,10 @@ class ProgrammeWriter:
     def _links(self, subject: URIRef, links: tuple[str, ...]) -> None:
         for link in links:
             self.graph.add((subject, CG.background, URIRef(link)))
+
+    def _subjects(self, subject: URIRef, concepts: tuple[str, ...]) -> None:
+        for concept in concepts:
+            self.graph.add((subject, DCTERMS.subject, URIRef(concept)))
 
     def _venue(self) -> URIRef:
         venue = self.programme.meeting.venue
@@ -230,6 +235,7 @@ class ProgrammeWriter:
             number = Literal(item.number)  # canonical xsd:integer: engines keep it as written
             self.graph.add((subject, CG.panelNumber, number))
         self._links(subject, item.links)
+        self._subjects(subject, item.subjects)
         self._nest(parent, subject)
         self.graph.add((subject, SCHEMA.position, Literal(position)))
         for order, participation in enumerate(item.participants, start=1):

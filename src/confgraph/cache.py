@@ -31,6 +31,7 @@ from confgraph.dataset_file import dataset_file
 from confgraph.dumps import sha256_file
 from confgraph.errors import ConfgraphError
 from confgraph.iris import Iris
+from confgraph.link.graphs import linked_paths
 from confgraph.load import (
     REFERENCE_FILES,
     Reference,
@@ -112,7 +113,7 @@ def unchanged_release(data_dir: Path, out_dir: Path, key: str) -> Path | None:
         manifest = json.loads((current / MANIFEST).read_text("utf-8"))
         described = dataset_file(data_dir)  # dataset.yaml: a source like the others
         paths = (*([described] if described else []), *reference_paths(data_dir))
-        paths += tuple(programme_files(data_dir))
+        paths += (*programme_files(data_dir), *linked_paths(data_dir))
         sources = source_infos(tuple(map(str, paths)), data_dir)
     except (OSError, ValueError, ConfgraphError):  # a real error is the full build's to report
         return None

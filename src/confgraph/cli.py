@@ -11,6 +11,7 @@ from confgraph import __version__
 from confgraph.errors import ConfgraphError
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
+from confgraph.link.commands import link
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
 from confgraph.starter import start_dataset
@@ -165,6 +166,7 @@ def init(directory: Path) -> None:
 
 main.add_command(serve)
 main.add_command(query)
+main.add_command(link)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from rdflib import URIRef
 
 DEFAULT_BASE = "https://w3id.org/confgraph"
 SHARED_GRAPH, VOID_GRAPH = "shared", "void"
-RESERVED_GRAPHS = frozenset((SHARED_GRAPH, VOID_GRAPH))
+M49_GRAPH, LINKS_GRAPHS = "m49", "links"
+RESERVED_GRAPHS = frozenset((SHARED_GRAPH, VOID_GRAPH, M49_GRAPH, LINKS_GRAPHS))
 
 
 def slugify(text: str) -> str:
@@ -55,6 +56,18 @@ class Iris:
     def void_graph(self) -> URIRef:
         """Return the named graph of the release's VoID/DCAT/PROV description."""
         return URIRef(f"{self.base}/graph/{VOID_GRAPH}")
+
+    def m49_graph(self) -> URIRef:
+        """Return the named graph of the UN M49 regions and the countries' membership."""
+        return URIRef(f"{self.base}/graph/{M49_GRAPH}")
+
+    def link_graph(self, target: str) -> URIRef:
+        """Return the named graph of the links to one external dataset (a linkset)."""
+        return URIRef(f"{self.base}/graph/{LINKS_GRAPHS}/{target}")
+
+    def linkset(self, target: str, predicate: str) -> URIRef:
+        """Return the IRI of the void:Linkset of one link predicate to one external dataset."""
+        return URIRef(f"{self.base}/dataset/linkset/{target}/{predicate}")
 
     def owns(self, meeting: str, term: object) -> bool:
         """Tell whether term is the meeting's IRI or an IRI minted under it."""
@@ -111,6 +124,14 @@ class Iris:
     def group(self, key: str) -> URIRef:
         """Return a listing group's IRI."""
         return self._id("group", key)
+
+    def region_scheme(self) -> URIRef:
+        """Return the IRI of the UN M49 regions as a SKOS concept scheme."""
+        return self._id("m49")
+
+    def region(self, code: str) -> URIRef:
+        """Return the IRI of a UN M49 region from its three-digit code (001 is World)."""
+        return self._id("m49", code)
 
     def city(self, name: str) -> URIRef:
         """Return a city's IRI."""

@@ -56,6 +56,7 @@ class Person:
     name: str
     honorific: str | None = None
     job_title: str | None = None
+    wikidata: str | None = None  # an item the programme data cites, never one found by name
     affiliations: tuple[AgentRef, ...] = ()
     meeting_job_title: str | None = None  # held during this meeting only (`this_meeting`)
     meeting_affiliations: tuple[AgentRef, ...] = ()
@@ -87,6 +88,7 @@ class Item:
     items: tuple[Item, ...] = ()
     heading: str | None = None  # the heading within its day that it is listed under
     people_incomplete: bool = False
+    subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class Meeting:
     end_date: dt.date | None = None
     series_ordinal: int | None = None
     series_ordinal_label: str | None = None
+    subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
 
     @property
     def first_date(self) -> dt.date:

@@ -12,6 +12,7 @@ from confgraph.cache import BuildCache, build, build_key, load, unchanged_releas
 from confgraph.dataset_file import dataset_file, missing_message, read_metadata
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
+from confgraph.link.graphs import add_linked_graphs
 from confgraph.load import load_catalogue, paused_gc
 from confgraph.metadata import DatasetMetadata
 from confgraph.progress import Progress
@@ -38,6 +39,7 @@ class Built:
     dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
+    description: Graph  # of the reference and link graphs, for the release's VoID
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
     warnings: tuple[str, ...] = ()  # what the loader found legal but suspicious
 
@@ -76,6 +78,8 @@ def _build_and_validate(
         )
     for warning in warnings:
         progress(warning)
+    linked = add_linked_graphs(dataset, data_dir, iris)
+    sources = (*sources, *map(str, linked.paths))
     shapes = load_shapes(shapes_dir)
     progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
     with progress.phase("programmes validated", total=count) as phase:
@@ -85,7 +89,7 @@ def _build_and_validate(
         phase.complete(count)
     described = dataset_file(data_dir)
     sources = (str(described), *sources) if described else sources
-    return Built(sources, dataset, shapes, validation, metadata, warnings)
+    return Built(sources, dataset, shapes, validation, linked.description, metadata, warnings)
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
@@ -150,7 +154,8 @@ def run_build(
     sources = source_infos(built.sources, data_dir)
     key = build_key(iris, shapes_dir)
     content = ReleaseContent(
-        built.dataset, built.shapes, iris, sources, started, key, built.metadata
+        built.dataset, built.shapes, iris, sources, started, key, built.metadata,
+        built.description,
     )
     with progress.phase("release written", total=1) as phase, paused_gc():
         release = write_release(content, out_dir)

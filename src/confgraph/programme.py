@@ -41,7 +41,7 @@ from confgraph.programme_parts import (
     read_series,
     read_span,
 )
-from confgraph.reference import KEY_PATTERN, parse_agent
+from confgraph.reference import KEY_PATTERN, QID_PATTERN, parse_agent
 from confgraph.yamlmap import YamlList, YamlMap, read_yaml
 
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
@@ -156,6 +156,7 @@ class ProgrammeReader:
             name=entry.require("name", str),
             honorific=entry.get("honorific", str),
             job_title=entry.get("job_title", str),
+            wikidata=self._wikidata(entry),
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
         person = self._this_meeting(entry, person)
@@ -179,6 +180,12 @@ class ProgrammeReader:
         title = found.get("job_title", str)
         found.done()
         return dataclasses.replace(person, meeting_job_title=title, meeting_affiliations=refs)
+
+    def _wikidata(self, entry: YamlMap) -> str | None:
+        qid = entry.get("wikidata", str)
+        if qid and not QID_PATTERN.fullmatch(qid):
+            raise entry.error(f"'{qid}' is not a Wikidata item id (Q123)", "wikidata")
+        return qid
 
     def _agent_list(self, owner: YamlMap, key: str, found: YamlList | None) -> tuple[AgentRef, ...]:
         if found is None:
@@ -208,6 +215,7 @@ class ProgrammeReader:
             end_date=end_date,
             series_ordinal=series.ordinal,
             series_ordinal_label=series.ordinal_label,
+            subjects=self._links(entry, "subjects"),
         )
         check_days_within(entry, meeting.days, start_date, end_date)
         entry.done()
@@ -233,8 +241,8 @@ class ProgrammeReader:
         entry.done()
         return venue
 
-    def _links(self, entry: YamlMap) -> tuple[str, ...]:
-        found = entry.get("links", list)
+    def _links(self, entry: YamlMap, field: str = "links") -> tuple[str, ...]:
+        found = entry.get(field, list)
         if found is None:
             return ()
         for text, line in found.strings():
@@ -297,6 +305,7 @@ class ProgrammeReader:
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
             links=self._links(entry),
             people_incomplete=read_flag(entry, "people_incomplete"),
+            subjects=self._links(entry, "subjects"),
         )
         check_within(entry, item, parent)
         if children:

@@ -62,6 +62,7 @@ class ReleaseContent:
     started: dt.datetime
     build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)  # from dataset.yaml
+    description: Graph | None = None  # of the reference and link graphs (confgraph.link)
 
 
 def write_release(content: ReleaseContent, out_dir: Path) -> Path:
@@ -124,6 +125,8 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
     build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps), metadata)
     description = describe_release(quads, iris, build)
+    if content.description is not None:
+        description += content.description
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
     write_store(
         staging / STORE_DIR,

@@ -46,6 +46,9 @@ class CG(DefinedNamespace):
     panelNumber: URIRef
     background: URIRef
     isoAlpha3: URIRef
+    isoAlpha2: URIRef
+    isoNumeric: URIRef
+    inRegion: URIRef
     acronym: URIRef
     jobTitle: URIRef
     listedAs: URIRef

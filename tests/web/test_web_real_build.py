@@ -124,7 +124,8 @@ def test_named_graphs_of_the_build_are_served(
     for name in graphs:
         path = str(name).removeprefix(built[0].base)
         response = client.get(path + ".nt")
-        assert response.status_code == 200 and len(parse_rdf(response.get_data(), "nt")) > 100
+        # The link graphs are small (one triple per link, one per external label).
+        assert response.status_code == 200 and len(parse_rdf(response.get_data(), "nt")) > 20
 
 
 def test_floor_lists_name_the_agents_only_where_the_listing_does_not(client: FlaskClient) -> None:

@@ -104,6 +104,31 @@ GROUP BY ?group
 ORDER BY DESC(?statements)""",
     ),
     Example(
+        "statements-by-m49-region",
+        "Statements by UN M49 region (the regions are in the default graph)",
+        """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?region ?name (COUNT(DISTINCT ?statement) AS ?statements) WHERE {
+  ?statement a cg:Statement ; cg:deliveredBy ?country .
+  # cg:inRegion names every region a country lies in; the top ones are just below World.
+  ?country cg:inRegion ?region .
+  ?region skos:broader <https://w3id.org/confgraph/id/m49/001> ; skos:prefLabel ?name .
+}
+GROUP BY ?region ?name
+ORDER BY DESC(?statements)""",
+    ),
+    Example(
+        "countries-with-wikidata-items",
+        "Each speaking country with its Wikidata item (from the Wikidata linkset)",
+        """PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?country ?name ?item ?itemLabel (COUNT(?statement) AS ?statements) WHERE {
+  ?statement a cg:Statement ; cg:deliveredBy ?country .
+  ?country a cg:Country ; schema:name ?name ; owl:sameAs ?item .
+  OPTIONAL { ?item rdfs:label ?itemLabel }
+}
+GROUP BY ?country ?name ?item ?itemLabel
+ORDER BY ?name""",
+    ),
+    Example(
         "classes-counted-at-release",
         "How many resources of each class (counted when the release was built)",
         """PREFIX void: <http://rdfs.org/ns/void#>
