@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from confgraph.errors import QuerySyntaxError
+from confgraph.errors import QueryRefused, QuerySyntaxError
 from confgraph.store.base import DatasetSpec, QueryResult, take_rows, too_large
 from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
@@ -92,8 +92,8 @@ class RemoteStore:
         convert: bool = True,
     ) -> tuple[tuple[str, ...] | None, Any]:
         """Send a query; return its variables (None for a graph) and its first items."""
-        on_deep_stack(check_syntax, shape, base)
         engine_query = rewrite(shape, self.release_graphs, dataset, base)
+        on_deep_stack(check_syntax, shape, base)
         graph = shape.form in ("CONSTRUCT", "DESCRIBE")
         with self.send(engine_query, GRAPH_ACCEPT if graph else RESULTS_ACCEPT) as reply:
             return read_result(reply, engine_query, row_limit, convert)
@@ -160,6 +160,8 @@ def check_syntax(shape: QueryShape, base: str | None) -> None:
         result = _PARSER.query(text, base_iri=base)
     except SyntaxError as error:
         raise QuerySyntaxError(syntax_message(error)) from None
+    except RuntimeError as error:  # a function Oxigraph does not know: no engine runs it here
+        raise QueryRefused(f"{error}; this endpoint runs only SPARQL's own functions") from None
     del result
 
 
