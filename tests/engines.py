@@ -8,6 +8,7 @@ A missing tool skips the tests that need it, except under CI=true, where it fail
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import secrets
 import shutil
@@ -22,7 +23,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +36,9 @@ VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
 # The environment variables a remote store reads its credentials from.
 USER_VARIABLE = "CONFGRAPH_SPARQL_USER"
 PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_PASSWORD"
+JSON = "application/sparql-results+json"
+# Debian's virtuoso.ini caps every result at 10000 rows, as confgraph's default row_limit.
+DEBIAN_MAX_ROWS = 10_000
 
 
 @dataclass
@@ -102,10 +108,10 @@ def open_url(
     try:
         return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as error:
-        with error:
-            challenge = error.headers.get("WWW-Authenticate", "")
-            if error.code != 401 or engine.user is None or not challenge.startswith("Digest "):
-                raise
+        challenge = error.headers.get("WWW-Authenticate", "")
+        if error.code != 401 or engine.user is None or not challenge.startswith("Digest "):
+            raise
+        error.close()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, request.full_url, engine.user, engine.password)
     handler = urllib.request.HTTPDigestAuthHandler(passwords)
@@ -113,6 +119,65 @@ def open_url(
     request.add_unredirected_header("Authorization", "Digest " + handler.get_authorization(
         request, fields))
     return urllib.request.urlopen(request, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An engine's HTTP response, read whole."""
+
+    status: int
+    headers: Message
+    body: bytes
+
+    def json(self) -> Any:
+        """Return the body read as JSON."""
+        return json.loads(self.body)
+
+
+def call(
+    engine: Engine,
+    method: str,
+    url: str,
+    params: dict[str, str] | None = None,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    """Send one request to the engine (answering a digest challenge); return its response."""
+    query = "?" + urllib.parse.urlencode(params) if params else ""
+    request = urllib.request.Request(url + query, data=body, method=method, headers=headers or {})
+    try:
+        with open_url(engine, request) as response:
+            return Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, error.headers, error.read())
+
+
+def query(engine: Engine, text: str, accept: str = JSON, **params: str) -> Reply:
+    """Send a query by GET to the engine's (anonymous) query URL."""
+    params = {"query": text, **params}
+    return call(engine, "GET", engine.query_url, params, headers={"Accept": accept})
+
+
+def rows(engine: Engine, text: str, **params: str) -> list[dict[str, dict[str, str]]]:
+    """Return a SELECT's JSON bindings, failing on any status but 200."""
+    reply = query(engine, text, **params)
+    assert reply.status == 200, reply.body.decode(errors="replace")
+    return reply.json()["results"]["bindings"]
+
+
+def put_graph(
+    engine: Engine, graph: str, body: bytes, content_type: str = "application/n-triples"
+) -> Reply:
+    """Replace a graph through the engine's Graph Store endpoint."""
+    headers = {"Content-Type": content_type, "Accept": "*/*"}
+    return call(engine, "PUT", engine.graph_store_url, {"graph": graph}, body, headers)
+
+
+def count_in(engine: Engine, graph: str) -> int:
+    """Count the triples of a named graph through the engine's query URL."""
+    found = rows(engine, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(found[0]["n"]["value"])
 
 
 def require(tool: str, found: str | None) -> str:
@@ -152,10 +217,10 @@ def free_ports(count: int) -> list[int]:
     raise RuntimeError(f"fewer than {count} free loopback ports in {port_range()}")
 
 
-def ask(engine: Engine, query: str = "ASK {}", timeout: float = 5.0) -> bytes:
+def ask(engine: Engine, text: str = "ASK {}", timeout: float = 5.0) -> bytes:
     """Send a query to the engine's query URL by GET; return the response body."""
-    url = engine.query_url + "?" + urllib.parse.urlencode({"query": query})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    url = engine.query_url + "?" + urllib.parse.urlencode({"query": text})
+    request = urllib.request.Request(url, headers={"Accept": JSON})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.read()
 
@@ -273,7 +338,7 @@ MaxQueryExecutionTime = 60
 
 
 def virtuoso_ini(
-    data_dir: Path, sql_port: int, http_port: int, max_rows: int = 1_000_000
+    data_dir: Path, sql_port: int, http_port: int, max_rows: int = DEBIAN_MAX_ROWS
 ) -> str:
     """Return a virtuoso.ini with every file in data_dir and both ports on 127.0.0.1."""
     return VIRTUOSO_INI.format(
@@ -304,7 +369,7 @@ def isql(sql_port: int, password: str, statement: str) -> str:
 
 
 @contextmanager
-def virtuoso(data_dir: Path, max_rows: int = 1_000_000) -> Iterator[Engine]:
+def virtuoso(data_dir: Path, max_rows: int = DEBIAN_MAX_ROWS) -> Iterator[Engine]:
     """Run Virtuoso 7 with its database in data_dir, SQL and HTTP on loopback ports.
 
     Reading is anonymous on /sparql; writing goes through the digest-authenticated
