@@ -7,6 +7,7 @@ A missing tool skips the tests that need it, except under CI=true, where it fail
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import json
 import os
@@ -30,6 +31,7 @@ from typing import Any
 import pytest
 
 START_TIMEOUT = 120.0
+PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT = 60.0
 VIRTUOSO_ROOT = Path("/usr/share/virtuoso-opensource-7")
 VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
@@ -253,11 +255,22 @@ def log_tail(engine: Engine, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def _die_with_parent() -> None:
+    """Have the kernel stop the engine if the test run dies without stopping it (Linux)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _spawn(command: list[str], data_dir: Path) -> Callable[[], subprocess.Popen[bytes]]:
     def start() -> subprocess.Popen[bytes]:
         with (data_dir / "engine.log").open("ab") as log:
             return subprocess.Popen(
-                command, cwd=data_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+                command,
+                cwd=data_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
     return start
