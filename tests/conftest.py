@@ -42,3 +42,7 @@ def mini_data(tmp_path: Path) -> Path:
 def runner() -> CliRunner:
     """Return a click test runner."""
     return CliRunner()
+
+
+# The real SPARQL engines (Oxigraph server, Virtuoso), started once per session when needed.
+pytest_plugins = ("engines",)
