@@ -4,12 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: rapper (an independent RDF parser), Chromium and
-# its WebDriver (browser tests), curl (the README's curl examples), wrk (the load test).
-APT_PACKAGES := raptor2-utils chromium chromium-driver curl wrk
+# its WebDriver (browser tests), curl (the README's curl examples), wrk (the load test),
+# Virtuoso 7 (the remote-engine tests start their own, on loopback, in a tmp dir).
+APT_PACKAGES := raptor2-utils chromium chromium-driver curl wrk virtuoso-opensource
+# The package's own Virtuoso service listens on every interface: never left running.
+VIRTUOSO_SERVICE := virtuoso-opensource-7
 # A release is rebuilt when any input of it (or the code that builds it) changed.
 INPUTS := $(shell find data src -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: run build serve test install system-deps lint clean
+.PHONY: run build serve test install system-deps virtuoso-service-off lint clean
 
 run: build
 	$(BIN)/confgraph serve
@@ -35,7 +38,13 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		case "$$missing" in *virtuoso-opensource*) $(MAKE) --no-print-directory virtuoso-service-off;; esac; \
 	fi
+
+virtuoso-service-off:
+	@if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now $(VIRTUOSO_SERVICE) >/dev/null 2>&1; \
+	else $(SUDO) update-rc.d $(VIRTUOSO_SERVICE) disable >/dev/null 2>&1; \
+	$(SUDO) /etc/init.d/$(VIRTUOSO_SERVICE) stop >/dev/null 2>&1; fi; true
 
 lint: install
 	$(BIN)/ruff check src tests

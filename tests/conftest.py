@@ -52,3 +52,7 @@ def hearing_data(tmp_path: Path) -> Path:
     (target / "programmes" / "mini.yaml").unlink()
     shutil.copy(GOLDEN / "hearing" / "hearing.yaml", target / "programmes" / "hearing.yaml")
     return target
+
+
+# The real SPARQL engines (Oxigraph server, Virtuoso), started once per session when needed.
+pytest_plugins = ("engines",)

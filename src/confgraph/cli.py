@@ -15,6 +15,7 @@ from confgraph.link.commands import link
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
 from confgraph.starter import start_dataset
+from confgraph.publishing import publish_command
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
@@ -167,6 +168,7 @@ def init(directory: Path) -> None:
 main.add_command(serve)
 main.add_command(query)
 main.add_command(link)
+main.add_command(publish_command)
 
 
 if __name__ == "__main__":
