@@ -13,6 +13,7 @@ from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
+from confgraph.publishing import publish_command
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
@@ -139,6 +140,7 @@ def generate(meetings: int, out_dir: Path, seed: int) -> None:
 
 main.add_command(serve)
 main.add_command(query)
+main.add_command(publish_command)
 
 
 if __name__ == "__main__":

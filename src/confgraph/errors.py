@@ -137,3 +137,10 @@ class HeaderTooLarge(RequestError):
     """A request header is longer than the server reads."""
 
     http_status = 431
+
+
+class EngineUnavailable(ConfgraphError):
+    """The SPARQL engine a server is in front of cannot be reached, or failed."""
+
+    exit_code = 6
+    http_status = 503

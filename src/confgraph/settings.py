@@ -34,7 +34,8 @@ class Settings:
     port: int = _setting(5000, "TCP port the server listens on.", click.IntRange(1, 65535))
     engine: str = _setting(
         "oxigraph", "Query engine: oxigraph (the release's on-disk store, read-only) or rdflib "
-        "(its TriG dump in memory; for tests and tiny data)."
+        "(its TriG dump in memory; for tests and tiny data), or sparql (a SPARQL 1.1 engine at "
+        "query_url, into which `confgraph publish` loaded the release)."
     )
     query_timeout: float = _setting(
         10.0,
@@ -119,6 +120,18 @@ class Settings:
         "Seconds a client connection may stay idle (or send a request this slowly) "
         "before it is closed.",
         click.IntRange(min=1),
+    )
+    query_url: str = _setting(
+        "",
+        "Query endpoint of the SPARQL engine (with engine sparql), e.g. "
+        "http://127.0.0.1:8890/sparql; credentials come from CONFGRAPH_SPARQL_USER and "
+        "CONFGRAPH_SPARQL_PASSWORD, never from the address.",
+    )
+    engine_wait: float = _setting(
+        60.0,
+        "Seconds the server waits at start-up for an unreachable SPARQL engine (engine sparql),"
+        " retrying, before it gives up.",
+        click.FloatRange(0),
     )
 
     @property

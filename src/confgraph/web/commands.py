@@ -7,13 +7,14 @@ import json
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from confgraph.errors import ConfgraphError, ReleaseError
+from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout, ReleaseError
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
 from confgraph.release_lock import ReleaseHold
 from confgraph.settings import (
@@ -23,9 +24,10 @@ from confgraph.settings import (
     settings_options,
 )
 from confgraph.store.base import QueryResult, Store
+from confgraph.store.disk import MANIFEST
 from confgraph.store.integrity import verify_store
-from confgraph.store.registry import open_store
-from confgraph.store.release import Release, ensure_store
+from confgraph.store.registry import REMOTE, open_remote_store, open_store
+from confgraph.store.release import Release, ensure_store, locate_release
 from confgraph.store.sandbox import SandboxedStore
 from confgraph.web.served import ReleaseFollower
 
@@ -34,10 +36,13 @@ if TYPE_CHECKING:
 
 # Addresses that listen on every interface: no address a client could follow.
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+ENGINE_RETRY = 2.0  # seconds between two attempts to reach a SPARQL engine at start-up
 
 
 def open_served_store(settings: Settings, release: Release) -> Store:
     """Open the release's store, in query workers unless settings.query_workers is 0."""
+    if settings.engine == REMOTE:  # the engine runs queries; the time limit is the request's
+        return open_remote_store(settings.query_url, release, settings.query_timeout)
     if settings.engine == "oxigraph":
         ensure_store(release, lambda message: click.echo(message, err=True))
     source = release.source(settings.engine)
@@ -74,8 +79,57 @@ def build_app(settings: Settings) -> tuple[Any, ReleaseFollower]:
     """Open and check the release, follow its `current` link, and build the Flask application."""
     from confgraph.web.app import create_served_app
 
-    follower = ReleaseFollower(settings.release, functools.partial(open_site, settings))
+    opener = functools.partial(open_site, settings)
+    if settings.engine == REMOTE:
+        follower = wait_for_engine(
+            settings,
+            lambda: ReleaseFollower(
+                settings.release, opener, functools.partial(published_release, settings)
+            ),
+        )
+    else:
+        follower = ReleaseFollower(settings.release, opener)
     return create_served_app(settings, follower), follower
+
+
+def published_release(settings: Settings, location: str) -> Path:
+    """Return the directory of the release the engine serves, beside the one location names."""
+    from confgraph.store.engine_graphs import served_release
+    from confgraph.store.remote_publish import read_pointer
+    from confgraph.store.sparql_http import Endpoint
+
+    if not settings.query_url:
+        raise ReleaseError("engine sparql needs the engine's query endpoint (setting query_url)")
+    here = locate_release(location)
+    base = Release.open(here).base
+    served = served_release(read_pointer(Endpoint.at(settings.query_url, 10.0), base), base)
+    if served is None:
+        raise EngineUnavailable(
+            f"no release has been published into the SPARQL engine at {settings.query_url}"
+            " (run `confgraph publish`)"
+        )
+    directory = here if here.name == served else here.parent / served
+    if not (directory / MANIFEST).is_file():
+        raise ReleaseError(
+            f"the SPARQL engine serves release {served}, which is not on disk at {directory}"
+        )
+    return directory.resolve()
+
+
+def wait_for_engine(settings: Settings, start: Callable[[], ReleaseFollower]) -> ReleaseFollower:
+    """Start serving; while the engine cannot be reached, retry for engine_wait seconds."""
+    deadline = time.monotonic() + settings.engine_wait
+    while True:
+        try:
+            return start()
+        except (EngineUnavailable, QueryTimeout) as error:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EngineUnavailable(
+                    f"{error} (gave up after {settings.engine_wait:g} s, setting engine_wait)"
+                ) from None
+            click.echo(f"waiting for the SPARQL engine: {error}; {left:.0f} s left", err=True)
+            time.sleep(min(ENGINE_RETRY, left))
 
 
 @click.command()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from confgraph.errors import RequestError, ResourceNotFound
+from confgraph.errors import EngineUnavailable, QueryTimeout, RequestError, ResourceNotFound
 from confgraph.web.app import site
-from confgraph.web.meetings import date_range, read_page, summary
+from confgraph.web.meetings import Page, date_range, read_page, summary
 from confgraph.web.programme import linker, programme_graph
 
 blueprint = Blueprint("home", __name__)
@@ -16,8 +16,12 @@ blueprint = Blueprint("home", __name__)
 def index() -> str:
     """List one page of meetings (?page=N) with their dates, venue and counts."""
     number = page_number(request.args.getlist("page"))
-    page = read_page(site().store, number, site().settings.page_size, programme_graph)
-    if number > page.last:
+    size, unavailable = site().settings.page_size, None
+    try:
+        page = read_page(site().store, number, size, programme_graph)
+    except (EngineUnavailable, QueryTimeout) as error:  # the summary is on disk: still shown
+        page, unavailable = Page(number, size, 0, []), str(error)
+    if unavailable is None and number > page.last:
         raise ResourceNotFound(f"page {number} is past the last page of meetings ({page.last})")
     labeller = site().labeller()
     labeller.prefetch(n for m in page.meetings for n in (m.iri, m.place, m.venue) if n is not None)
@@ -28,6 +32,7 @@ def index() -> str:
         label=labeller.label,
         link=linker(labeller.label),
         dates=date_range,
+        unavailable=unavailable,
     )
 
 

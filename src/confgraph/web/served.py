@@ -100,10 +100,16 @@ class FixedRelease:
 class ReleaseFollower:
     """Serve the release a location names, and switch when it names another one."""
 
-    def __init__(self, location: str, open_site: Callable[[Release], Site]) -> None:
+    def __init__(
+        self,
+        location: str,
+        open_site: Callable[[Release], Site],
+        locate: Callable[[str], Path] = locate_release,
+    ) -> None:
         self.location = location
         self._open_site = open_site
-        self._served = self._open(locate_release(location))
+        self._locate = locate  # the release a location names now (or a SPARQL engine serves)
+        self._served = self._open(locate(location))
         self._refused: Path | None = None
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -129,7 +135,7 @@ class ReleaseFollower:
     def check(self) -> bool:
         """Switch to the release the location names now if it changed; tell whether it did."""
         try:
-            target = locate_release(self.location)
+            target = self._locate(self.location)
         except ConfgraphError:
             return False  # the link is being replaced, or the build directory emptied: keep serving
         if target in (self._served.site.release.path, self._refused):

@@ -135,9 +135,9 @@ def check_header_limits() -> None:
         )
 
 
-@blueprint.after_request
+@blueprint.after_app_request
 def retry_later(response: Response) -> Response:
-    """Tell a client turned away by busy workers or a time limit when to try again."""
+    """Tell a client turned away (busy workers, a time limit, an engine down) when to retry."""
     if response.status_code == 503:
         response.headers["Retry-After"] = str(math.ceil(site().settings.query_timeout))
     return response

@@ -1,0 +1,216 @@
+"""The SPARQL 1.1 Protocol and Graph Store Protocol over plain HTTP, under a deadline.
+
+http.client rather than SPARQLWrapper: every read is bounded by what is left of the
+request's time limit (a slow or stalled engine cannot hold a request past it, and the
+request is abandoned by closing its connection), a result is read as a stream and
+dropped as soon as it passes the row limit, and the status and headers of an engine's
+errors are read as they come. Credentials come from the environment only and are never
+written to a message or log.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout
+
+USER_VARIABLE, PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_USER", "CONFGRAPH_SPARQL_PASSWORD"
+MESSAGE_BYTES = 2000
+
+
+class EngineRefused(ConfgraphError):
+    """The engine answered a request with a 4xx status: the request, not the engine, failed."""
+
+    exit_code = 5
+    http_status = 400
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One HTTP address of an engine (query, update or graph store) and how to reach it."""
+
+    url: str
+    timeout: float = 10.0
+    headers: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def at(cls, url: str, timeout: float) -> Endpoint:
+        """Return an endpoint, its credentials (if any) read from the environment."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfgraphError(f"{url!r} is no http:// or https:// address of a SPARQL engine")
+        if parts.username or parts.password:
+            raise ConfgraphError(
+                f"the address of the SPARQL engine holds credentials: give them in "
+                f"{USER_VARIABLE} and {PASSWORD_VARIABLE} instead"
+            )
+        headers = {"User-Agent": "confgraph"}
+        user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+        if user:
+            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        return cls(url, timeout, headers)
+
+    def request(
+        self,
+        method: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        params: list[tuple[str, str]] | None = None,
+        timeout: float | None = None,
+    ) -> Reply:
+        """Send one request; return its reply, whose body is read under the same deadline."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        parts = urlsplit(self.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if params:
+            path += ("&" if parts.query else "?") + urlencode(params)
+        kind = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = kind(parts.hostname or "", parts.port, timeout=_left(deadline, self))
+        try:
+            conn.request(method, path, body=body, headers={**self.headers, **headers})
+            _bound(conn, deadline, self)
+            response = conn.getresponse()
+        except TimeoutError:
+            conn.close()
+            raise self.timed_out() from None
+        except (OSError, http.client.HTTPException) as error:
+            conn.close()
+            raise self.unreachable(error) from None
+        return Reply(self, conn, response, deadline)
+
+    def form(
+        self, fields: list[tuple[str, str]], accept: str, timeout: float | None = None
+    ) -> Reply:
+        """POST a form (the protocol's query or update by POST), asking for accept."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        return self.request("POST", urlencode(fields).encode(), headers, timeout=timeout)
+
+    def unreachable(self, error: BaseException) -> EngineUnavailable:
+        """Return the error of an engine that could not be reached."""
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        return EngineUnavailable(
+            f"the SPARQL engine at {self.url} cannot be reached ({reason}); try again later"
+        )
+
+    def timed_out(self) -> QueryTimeout:
+        """Return the error of a request that passed its time limit."""
+        return QueryTimeout(
+            f"the SPARQL engine at {self.url} did not answer within the time limit of "
+            f"{self.timeout:g} s (setting query_timeout); the request was abandoned"
+        )
+
+
+def _left(deadline: float, endpoint: Endpoint) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise endpoint.timed_out()
+    return left
+
+
+def _bound(conn: http.client.HTTPConnection, deadline: float, endpoint: Endpoint) -> None:
+    if conn.sock is not None:
+        conn.sock.settimeout(_left(deadline, endpoint))
+
+
+class Reply:
+    """An engine's answer: status, headers and a body read in bounded pieces."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        conn: http.client.HTTPConnection,
+        response: http.client.HTTPResponse,
+        deadline: float,
+    ) -> None:
+        self.endpoint, self.conn, self.response, self.deadline = endpoint, conn, response, deadline
+        self.status = response.status
+        self.failure: ConfgraphError | None = None
+
+    def header(self, name: str) -> str:
+        """Return a response header ('' if absent)."""
+        return self.response.getheader(name) or ""
+
+    def read(self, size: int = -1) -> bytes:
+        """Read at most size bytes of the body (a file's read, for the parsers)."""
+        try:
+            _bound(self.conn, self.deadline, self.endpoint)
+            return self.response.read1(size if size and size > 0 else 65536)
+        except TimeoutError:
+            self.failure = self.endpoint.timed_out()
+        except QueryTimeout as error:
+            self.failure = error
+        except (OSError, http.client.HTTPException) as error:
+            self.failure = self.endpoint.unreachable(error)
+        self.close()
+        raise self.failure
+
+    def readall(self, limit: int | None = None) -> bytes:
+        """Read the whole body (at most limit bytes)."""
+        chunks, size = [], 0
+        while chunk := self.read():
+            chunks.append(chunk)
+            size += len(chunk)
+            if limit is not None and size >= limit:
+                break
+        return b"".join(chunks)
+
+    def check(self) -> Reply:
+        """Raise the error an engine's failure status means; return self if it succeeded."""
+        if self.status < 300:
+            return self
+        message = _first_lines(self.readall(MESSAGE_BYTES))
+        self.close()
+        where = self.endpoint.url
+        if self.status in (401, 403):
+            raise EngineUnavailable(
+                f"the SPARQL engine at {where} refused confgraph's credentials "
+                f"(HTTP {self.status}; see {USER_VARIABLE} and {PASSWORD_VARIABLE})"
+            )
+        if _says_timeout(message):
+            raise self.endpoint.timed_out()
+        if 400 <= self.status < 500:
+            raise EngineRefused(f"the SPARQL engine refused the request: {message}")
+        raise EngineUnavailable(
+            f"the SPARQL engine at {where} failed (HTTP {self.status}: {message}); try again later"
+        )
+
+    def close(self) -> None:
+        """Drop the connection: an unread body is abandoned, not read to its end."""
+        self.conn.close()
+
+    def __enter__(self) -> Reply:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _says_timeout(message: str) -> bool:
+    # Virtuoso reports its own limit as SQL state S1T00; Oxigraph server as a plain message.
+    lowered = message.lower()
+    return "s1t00" in lowered or "timeout" in lowered or "timed out" in lowered
+
+
+def _first_lines(data: bytes) -> str:
+    text = " ".join(data.decode("utf-8", "replace").split())
+    return text[:500] or "(no message)"
+
+
+def is_reachable(endpoint: Endpoint) -> bool:
+    """Tell whether anything listens at the endpoint's host and port."""
+    parts = urlsplit(endpoint.url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "", port), timeout=2):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,148 @@
+"""`confgraph serve --engine sparql` in front of a real Oxigraph server that dies and returns.
+
+The engine down: 503 with Retry-After on /sparql and on the pages that need it, `/` and the
+dumps from disk; the engine back: answers again, by itself. At start-up an unreachable
+engine is waited for, with a message, for engine_wait seconds at most.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from loopback import free_port_in
+from oxigraphserver import OxigraphServer, oxigraph_server
+
+from confgraph.iris import Iris
+from confgraph.pipeline import run_build
+from confgraph.store.release import Release
+from confgraph.store.remote_publish import Engine, publish_release
+from confgraph.store.sparql_http import Endpoint
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = range(18150, 18190)
+MEETING = "2017-09-vienna-smuggling-trafficking"
+NEED_ENGINE = (
+    "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
+    f"/programme/{MEETING}",
+    "/id/country/bra.html",
+)
+FROM_DISK = ("/dumps/", "/dumps/confgraph.ttl", "/.well-known/void")
+
+
+def fresh(note: str) -> list[str]:
+    """Return the paths that need the engine, the query made new (the results are cached)."""
+    return [NEED_ENGINE[0] + "%23" + note, *NEED_ENGINE[1:]]
+
+
+def get(url: str) -> tuple[int, Message, bytes]:
+    """GET a URL; return status, headers and body, for errors too."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """Build the repository's data."""
+    return Release.open(run_build(ROOT / "data", tmp_path_factory.mktemp("faults"), Iris()))
+
+
+@pytest.fixture()
+def engine(tmp_path: Path, release: Release) -> Iterator[OxigraphServer]:
+    """Run an Oxigraph server with the release published into it."""
+    with oxigraph_server(tmp_path / "db") as running:
+        targets = Engine(
+            Endpoint.at(running.query_url, 60), graph_store=Endpoint.at(running.store_url, 60)
+        )
+        publish_release(release, targets, 2, lambda _: None)
+        yield running
+
+
+def start_serve(
+    release: Release, engine: OxigraphServer, wait: float
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `confgraph serve --engine sparql`; return the process and its address."""
+    port = free_port_in(PORTS)
+    command = [sys.executable, "-m", "confgraph.cli", "serve", "--release", str(release.path)]
+    command += ["--engine", "sparql", "--query-url", engine.query_url, "--port", str(port)]
+    command += ["--engine-wait", str(wait), "--query-timeout", "5"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(process: subprocess.Popen[bytes], url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        try:
+            urllib.request.urlopen(url + "/dumps/", timeout=2).close()
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise AssertionError("the server did not come up")
+
+
+def stop(process: subprocess.Popen[bytes]) -> str:
+    process.terminate()
+    _, err = process.communicate(timeout=30)
+    return err.decode()
+
+
+def test_engine_down_gives_503_then_recovers(release: Release, engine: OxigraphServer) -> None:
+    process, url = start_serve(release, engine, 30)
+    try:
+        wait_until_up(process, url)
+        for path in NEED_ENGINE:
+            assert get(url + path)[0] == 200, path
+        engine.kill()
+        for path in fresh("down"):
+            status, headers, body = get(url + path)
+            assert status == 503, path
+            assert headers["Retry-After"] == "5"
+            assert b"cannot be reached" in body and b"Traceback" not in body
+        status, _, body = get(url + "/")
+        assert status == 200 and b'id="summary"' in body and b'id="unavailable"' in body
+        for path in FROM_DISK:
+            assert get(url + path)[0] == 200, path
+        engine.start()
+        for path in (*fresh("up"), "/"):
+            status, _, body = get(url + path)
+            assert status == 200, path
+        assert b'id="unavailable"' not in get(url + "/")[2]
+    finally:
+        errors = stop(process)
+    assert "Traceback" not in errors
+
+
+def test_start_up_waits_for_the_engine(release: Release, engine: OxigraphServer) -> None:
+    engine.kill()
+    process, url = start_serve(release, engine, 60)
+    try:
+        time.sleep(3)
+        assert process.poll() is None  # still waiting, not given up
+        engine.start()
+        wait_until_up(process, url)
+        assert get(url + NEED_ENGINE[0])[0] == 200
+    finally:
+        errors = stop(process)
+    assert "waiting for the SPARQL engine" in errors and "cannot be reached" in errors
+
+
+def test_start_up_gives_up_after_engine_wait(release: Release, engine: OxigraphServer) -> None:
+    engine.kill()
+    process, _ = start_serve(release, engine, 1)
+    _, err = process.communicate(timeout=60)
+    message = err.decode()
+    assert process.returncode != 0
+    assert "gave up after 1 s, setting engine_wait" in message
+    assert "Traceback" not in message
