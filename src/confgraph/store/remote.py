@@ -290,15 +290,25 @@ def _is_iri(iri: URIRef) -> bool:
 
 
 def describe_query(iri: URIRef) -> str:
-    """Return the CONSTRUCT of iri's outgoing and incoming triples and its blank nodes."""
+    """Return the CONSTRUCT of iri's outgoing and incoming triples and its blank nodes.
+
+    Each branch has a template of its own, with no BIND: Virtuoso's compiler fails on
+    `FILTER(isBlank(?b)) ... BIND(?b AS ?s)` (docs/engines.md, "Deviations").
+    """
     me = f"<{iri}>"
-    parts = [f"{{ {me} ?p ?o BIND({me} AS ?s) }}", f"{{ ?s ?p {me} BIND({me} AS ?o) }}"]
+    templates = [f"{me} ?p ?o .", f"?s ?i {me} ."]
+    parts = [f"{{ {me} ?p ?o }}", f"{{ ?s ?i {me} }}"]
     for depth in range(1, BNODE_DEPTH + 1):
-        hops = " . ".join(f"?b{i - 1} ?q{i} ?b{i}" for i in range(1, depth + 1))
-        hops = hops.replace("?b0 ", me + " ", 1)
-        blank = " && ".join(f"isBlank(?b{i})" for i in range(1, depth + 1))
-        parts.append(f"{{ {hops} . FILTER({blank}) ?b{depth} ?p ?o BIND(?b{depth} AS ?s) }}")
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {' UNION '.join(parts)} }}"
+        chain = [f"?c{depth}_{i}" for i in range(1, depth + 1)]
+        hops = " . ".join(
+            f"{before} ?q{depth}_{i} {after}"
+            for i, (before, after) in enumerate(zip([me, *chain], chain, strict=False), 1)
+        )
+        blank = " && ".join(f"isBlank({c})" for c in chain)
+        tail = f"{chain[-1]} ?p{depth} ?o{depth}"
+        templates.append(tail + " .")
+        parts.append(f"{{ {hops} . FILTER({blank}) {tail} }}")
+    return f"CONSTRUCT {{ {' '.join(templates)} }} WHERE {{ {' UNION '.join(parts)} }}"
 
 
 def labels_query(iris: list[URIRef]) -> str:

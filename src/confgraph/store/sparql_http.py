@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout
+from confgraph.store.digest import authorization, is_digest
 
 USER_VARIABLE, PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_USER", "CONFGRAPH_SPARQL_PASSWORD"
 MESSAGE_BYTES = 2000
@@ -38,6 +39,9 @@ class Endpoint:
     url: str
     timeout: float = 10.0
     headers: dict[str, str] = field(default_factory=dict, compare=False)
+    credentials: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    # The engine's last Digest challenge and how many requests answered it (Virtuoso).
+    digest: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, url: str, timeout: float) -> Endpoint:
@@ -55,7 +59,7 @@ class Endpoint:
         if user:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
             headers["Authorization"] = f"Basic {token}"
-        return cls(url, timeout, headers)
+        return cls(url, timeout, headers, (user, password or "") if user else None)
 
     def request(
         self,
@@ -71,21 +75,53 @@ class Endpoint:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if params:
             path += ("&" if parts.query else "?") + urlencode(params)
+        headers = {**self.headers, **headers}
+        if self.digest:
+            headers["Authorization"] = self._answer(method, path)
+        conn, response = self._send(method, path, body, headers, deadline)
+        if response.status != 401 or not self.credentials:
+            return Reply(self, conn, response, deadline)
+        challenge = response.getheader("WWW-Authenticate") or ""
+        if not is_digest(challenge) and "Authorization" in headers:
+            conn.close()  # Virtuoso refuses Basic without saying what it wants: ask it
+            del headers["Authorization"]
+            conn, response = self._send(method, path, body, headers, deadline)
+            challenge = response.getheader("WWW-Authenticate") or ""
+        if response.status == 401 and is_digest(challenge):
+            conn.close()
+            self.digest.update(challenge=challenge, count=0)
+            headers["Authorization"] = self._answer(method, path)
+            conn, response = self._send(method, path, body, headers, deadline)
+        return Reply(self, conn, response, deadline)
+
+    def _answer(self, method: str, path: str) -> str:
+        """Return the Digest answer to the engine's last challenge for one more request."""
+        count = int(self.digest["count"]) + 1  # type: ignore[call-overload]
+        self.digest["count"] = count
+        user, password = self.credentials or ("", "")
+        try:
+            return authorization(str(self.digest["challenge"]), method, path, user, password, count)
+        except ValueError as error:
+            raise self.unreachable(error) from None
+
+    def _send(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str], deadline: float
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        parts = urlsplit(self.url)
         kind = (
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
         conn = kind(parts.hostname or "", parts.port, timeout=_left(deadline, self))
         try:
-            conn.request(method, path, body=body, headers={**self.headers, **headers})
+            conn.request(method, path, body=body, headers=headers)
             _bound(conn, deadline, self)
-            response = conn.getresponse()
+            return conn, conn.getresponse()
         except TimeoutError:
             conn.close()
             raise self.timed_out() from None
         except (OSError, http.client.HTTPException) as error:
             conn.close()
             raise self.unreachable(error) from None
-        return Reply(self, conn, response, deadline)
 
     def form(
         self, fields: list[tuple[str, str]], accept: str, timeout: float | None = None
