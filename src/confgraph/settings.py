@@ -120,6 +120,11 @@ class Settings:
         "before it is closed.",
         click.IntRange(min=1),
     )
+    search_length_limit: int = _setting(
+        200,
+        "Most characters a full-text search (/search?q=) may have (400 past it).",
+        click.IntRange(1, 10000),
+    )
 
     @property
     def workers(self) -> int:
