@@ -116,8 +116,11 @@ def page_members(
     keys = " ".join(f"(MIN(?{k}) AS ?_{k})" for k in sort.keys)
     descending = sort.descending != reverse
     by = " ".join(f"DESC(?_{k})" if descending else f"?_{k}" for k in sort.keys)
+    # The tie-break is a fresh string: Oxigraph then compares in memory, where ordering by
+    # the IRIs themselves reads each from the store at every comparison (6 times slower).
     query = f"""SELECT ?item {keys} WHERE {{ {_where(index, chosen)}
-  {sort.pattern} }} GROUP BY ?item ORDER BY {by} ?item LIMIT {size} OFFSET {(number - 1) * size}"""
+  {sort.pattern} BIND(CONCAT(STR(?item), " ") AS ?tie) }}
+GROUP BY ?item ?tie ORDER BY {by} ?tie LIMIT {size} OFFSET {(number - 1) * size}"""
     rows = store.lookup(QUERY_PREFIXES + query).rows
     return [row[0] for row in rows if isinstance(row[0], URIRef)]
 
@@ -285,7 +288,8 @@ INDEXES = (
             Sort(
                 "meeting",
                 "Meeting and position",
-                "OPTIONAL { ?item cg:atMeeting ?k1 } OPTIONAL { ?item schema:position ?k2 }",
+                "OPTIONAL { ?item cg:atMeeting ?m BIND(CONCAT(STR(?m), ' ') AS ?k1) }"
+                " OPTIONAL { ?item schema:position ?k2 }",
                 keys=("k1", "k2"),
             ),
             Sort("listed", "Listed as", "OPTIONAL { ?item cg:listedAs ?l BIND(LCASE(?l) AS ?k1) }"),
