@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
 from htmlparse import parse_html
 from meetingsfixture import meeting_key, write_meetings
-from webfixture import ID, M, write_release
+from webfixture import DATA_TRIG, ID, M, write_release
 
 from confgraph.settings import Settings
 from confgraph.store.registry import open_store
@@ -230,3 +231,68 @@ def test_a_facet_value_with_no_members_is_an_empty_page(client: FlaskClient) -> 
 def test_listed_names_are_escaped(client: FlaskClient) -> None:
     body = client.get("/items/").get_data(as_text=True)
     assert "<script>" not in body
+
+
+def test_every_link_of_the_index_and_search_pages_resolves(five: FlaskClient) -> None:
+    pages = ["/browse/", "/search?q=brazil", "/search?q=migration&page=1"]
+    pages += [f"/{index.key}/" for index in INDEXES]
+    seen: set[str] = set()
+    for path in pages:
+        html = page(five, path)
+        for href, _ in html.links():
+            if not href.startswith("/") or href in seen:
+                continue
+            seen.add(href)
+            response = five.get(href, headers={"Accept": "text/html"}, follow_redirects=True)
+            assert response.status_code == 200, (path, href)
+            response.close()
+    assert any("country=" in href for href in seen) and any("sort=" in href for href in seen)
+
+
+M49 = f"{ID}/m49"
+REGIONS = f"""
+<{M49}/001> skos:prefLabel "World"@en ; skos:notation "001" .
+<{M49}/019> skos:prefLabel "Americas"@en ; skos:notation "019" ; skos:broader <{M49}/001> .
+<{M49}/419> skos:prefLabel "Latin America and the Caribbean"@en ; skos:notation "419" ;
+    skos:broader <{M49}/019> .
+<{M49}/142> skos:prefLabel "Asia"@en ; skos:notation "142" ; skos:broader <{M49}/001> .
+<{M49}/034> skos:prefLabel "Southern Asia"@en ; skos:notation "034" ; skos:broader <{M49}/142> .
+<{BRA}> cg:inRegion <{M49}/001>, <{M49}/019>, <{M49}/419> .
+<{AFG}> cg:inRegion <{M49}/001>, <{M49}/142>, <{M49}/034> .
+"""
+
+
+@pytest.fixture()
+def regions(tmp_path: Path, settings: Settings) -> Iterator[FlaskClient]:
+    """Serve the fixture with its countries in UN M49 regions, as the linking step adds them."""
+    trig = DATA_TRIG.rstrip().removesuffix("}") + REGIONS + "}\n"
+    release = Release.open(write_release(tmp_path, trig=trig))
+    store = open_store("oxigraph", release.quads)
+    yield create_app(settings, store, release).test_client()
+    store.close()
+
+
+def test_statements_and_countries_by_m49_region(regions: FlaskClient) -> None:
+    document = as_json(regions, "/statements/")
+    assert {f["name"]: f["count"] for f in document["facets"]["region"]} == {
+        "Americas": 1,
+        "Asia": 1,
+    }
+    assert {f["name"] for f in document["facets"]["subregion"]} == {
+        "Latin America and the Caribbean",
+        "Southern Asia",
+    }
+    asia = as_json(regions, f"/statements/?region={quote(M49 + '/142', safe='')}")
+    assert [row["agent_iri"] for row in asia["rows"]] == [[AFG]]
+    countries = as_json(regions, "/countries/")
+    assert {row["name"]: row["region"] for row in countries["rows"]} == {
+        "Afghanistan": ["Asia"],
+        "Brazil": ["Americas"],
+    }
+    americas = as_json(regions, f"/countries/?region={M49}/019")
+    assert [row["name"] for row in americas["rows"]] == ["Brazil"]
+
+
+def test_without_regions_the_region_facets_are_left_out(client: FlaskClient) -> None:
+    assert as_json(client, "/statements/")["facets"]["region"] == []
+    assert page(client, "/statements/").by_id("facet-region") is None

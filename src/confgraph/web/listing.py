@@ -23,6 +23,7 @@ QUERY_PREFIXES = PREFIXES + (
     "PREFIX org: <http://www.w3.org/ns/org#>\n"
     "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
     "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
 NAME_KEY = "OPTIONAL { ?item schema:name|rdfs:label ?name BIND(LCASE(STR(?name)) AS ?k1) }"
 
@@ -181,6 +182,10 @@ def _start(key: str = "start", title: str = "Start", descending: bool = False) -
     return Sort(key, title, "OPTIONAL { ?item schema:startDate ?k1 }", descending=descending)
 
 
+# UN M49 regions, where the release links countries to them (cg:inRegion names every level
+# a country lies in; the regions are a SKOS scheme under World, notation 001).
+REGION = '{value} skos:broader/skos:notation "001" .'
+SUB_REGION = '{value} skos:broader/skos:broader/skos:notation "001" .'
 ITEM_KINDS = (
     "cg:OpeningSegment, cg:Panel, cg:SummaryPanel, cg:Break, cg:SideEvent, cg:ClosingSegment"
 )
@@ -263,10 +268,19 @@ INDEXES = (
             Column("item", "Country"),
             Column("code", "ISO 3166-1 alpha-3", "?item cg:isoAlpha3 ?value"),
             Column("same", "Same as", "?item owl:sameAs ?value"),
+            Column(
+                "region",
+                "UN M49 region",
+                "?item cg:inRegion ?value . " + REGION.format(value="?value"),
+            ),
         ),
         (
             Sort("name", "Name", NAME_KEY),
             Sort("code", "Code", "OPTIONAL { ?item cg:isoAlpha3 ?k1 }"),
+        ),
+        (
+            Facet("region", "UN M49 region", "?item cg:inRegion {value} . " + REGION),
+            Facet("subregion", "Sub-region", "?item cg:inRegion {value} . " + SUB_REGION),
         ),
         container="/id/country/",
     ),
@@ -299,6 +313,16 @@ INDEXES = (
             Facet("at", "Item", "?item cg:deliveredAt {value} ."),
             Facet("group", "Listed under", "?item cg:listedUnder {value} ."),
             Facet("country", "Country", "?item cg:deliveredBy {value} . {value} a cg:Country ."),
+            Facet(
+                "region",
+                "UN M49 region",
+                "?item cg:deliveredBy ?country . ?country cg:inRegion {value} . " + REGION,
+            ),
+            Facet(
+                "subregion",
+                "Sub-region",
+                "?item cg:deliveredBy ?country . ?country cg:inRegion {value} . " + SUB_REGION,
+            ),
             Facet(
                 "organisation",
                 "Organisation",
