@@ -170,8 +170,7 @@ def meeting_container(meeting: str) -> Response:
 
 
 def _see_other(location: str) -> Response:
-    response = redirect(location, code=303)
-    return response
+    return redirect(location, code=303)
 
 
 def _nodes(listing: Listing) -> list[Node]:

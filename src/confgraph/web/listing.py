@@ -7,13 +7,16 @@ sort keys and facets are SPARQL patterns over ?item, so a facet is one more line
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from confgraph.store.base import Store
+from confgraph.store.base import Row, Store
+from confgraph.store.cache import ByteCache
 from confgraph.web.views import PREFIXES, sparql_iri
 
 FACET_VALUES = 25  # the most values a facet lists (the chosen one always among them)
@@ -25,6 +28,10 @@ QUERY_PREFIXES = PREFIXES + (
     "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 )
+# A release never changes: what its store answered, each page's queries keep (per store).
+CACHE_BYTES = 8 << 20
+_caches: weakref.WeakKeyDictionary[Store, ByteCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
 NAME_KEY = "OPTIONAL { ?item schema:name|rdfs:label ?name BIND(LCASE(STR(?name)) AS ?k1) }"
 
 
@@ -89,6 +96,20 @@ class Listing:
     facets: list[tuple[Facet, list[tuple[URIRef, int]]]] = field(default_factory=list)
 
 
+def lookup_rows(store: Store, query: str) -> tuple[Row, ...]:
+    """Run one of the listing's queries, or take its rows from the store's cache."""
+    with _caches_lock:
+        cache = _caches.get(store)
+        if cache is None:
+            cache = _caches[store] = ByteCache(CACHE_BYTES)
+    rows = cache.get(query)
+    if rows is None:
+        rows = store.lookup(QUERY_PREFIXES + query).rows
+        size = len(query) + sum(len(str(cell)) + 32 for row in rows for cell in row)
+        cache.put(query, rows, size)
+    return rows
+
+
 def _where(index: Index, chosen: dict[str, URIRef], leave_out: str = "") -> str:
     parts = [f"?item a {index.cls} ."]
     for facet in index.facets:
@@ -100,7 +121,7 @@ def _where(index: Index, chosen: dict[str, URIRef], leave_out: str = "") -> str:
 def count_members(store: Store, index: Index, chosen: dict[str, URIRef]) -> int:
     """Return how many members the index has with the chosen facet values."""
     query = f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {_where(index, chosen)} }}"
-    rows = store.lookup(QUERY_PREFIXES + query).rows
+    rows = lookup_rows(store, query)
     return int(rows[0][0]) if rows and isinstance(rows[0][0], Literal) else 0
 
 
@@ -122,7 +143,7 @@ def page_members(
     query = f"""SELECT ?item {keys} WHERE {{ {_where(index, chosen)}
   {sort.pattern} BIND(CONCAT(STR(?item), " ") AS ?tie) }}
 GROUP BY ?item ?tie ORDER BY {by} ?tie LIMIT {size} OFFSET {(number - 1) * size}"""
-    rows = store.lookup(QUERY_PREFIXES + query).rows
+    rows = lookup_rows(store, query)
     return [row[0] for row in rows if isinstance(row[0], URIRef)]
 
 
@@ -137,7 +158,7 @@ def read_cells(
     union = " UNION ".join(f'{{ {c.pattern} BIND("{c.key}" AS ?column) }}' for c in patterns)
     values = " ".join(sparql_iri(m) for m in members)
     query = f"SELECT DISTINCT ?item ?column ?value WHERE {{ VALUES ?item {{ {values} }} {union} }}"
-    for item, column, value in store.lookup(QUERY_PREFIXES + query).rows:
+    for item, column, value in lookup_rows(store, query):
         if item in cells and value is not None:
             cells[item][str(column)].append(value)
     for row in cells.values():
@@ -154,7 +175,7 @@ def facet_counts(
     query = f"""SELECT ?value (COUNT(DISTINCT ?item) AS ?n) WHERE {{
   {_where(index, chosen, leave_out=facet.key)} {pattern} }}
 GROUP BY ?value ORDER BY DESC(?n) ?value LIMIT {FACET_VALUES}"""
-    rows = store.lookup(QUERY_PREFIXES + query).rows
+    rows = lookup_rows(store, query)
     found = [(v, int(n)) for v, n in rows if isinstance(v, URIRef) and isinstance(n, Literal)]
     picked = chosen.get(facet.key)
     if picked is not None and picked not in {v for v, _ in found}:
