@@ -15,10 +15,11 @@ from meetingsfixture import meeting_key, write_meetings
 from webfixture import DATA_TRIG, ID, M, write_release
 
 from confgraph.settings import Settings
+from confgraph.store.base import Store
 from confgraph.store.registry import open_store
 from confgraph.store.release import Release
 from confgraph.web.app import create_app
-from confgraph.web.listing import INDEXES
+from confgraph.web.listing import INDEXES, read_listing
 
 BRA, AFG = f"{ID}/country/bra", f"{ID}/country/afg"
 
@@ -296,3 +297,19 @@ def test_statements_and_countries_by_m49_region(regions: FlaskClient) -> None:
 def test_without_regions_the_region_facets_are_left_out(client: FlaskClient) -> None:
     assert as_json(client, "/statements/")["facets"]["region"] == []
     assert page(client, "/statements/").by_id("facet-region") is None
+
+
+def test_every_engine_reads_the_same_listings(any_store: Store, store: Store) -> None:
+    for index in INDEXES:
+        for sort in index.sorts:
+            expected = read_listing(store, index, {}, (sort, False), (1, 2))
+            found = read_listing(any_store, index, {}, (sort, False), (1, 2))
+            assert found.total == expected.total and found.members == expected.members, index.key
+            assert {f.key: v for f, v in found.facets} == {f.key: v for f, v in expected.facets}
+
+
+def test_facet_links_keep_a_fragment_iri_whole(client: FlaskClient) -> None:
+    facet = page(client, "/items/").by_id("facet-kind")
+    panel = next(href for href, text in facet.links() if text == "Panel")
+    assert panel.endswith("ontology%23Panel")
+    assert as_json(client, panel)["total"] == 1
