@@ -272,7 +272,8 @@ INDEXES = (
             Column("item", "Organisation"),
             Column("acronym", "Acronym", "?item cg:acronym ?value"),
             Column("parent", "Part of", "?item org:subOrganizationOf ?value"),
-            Column("same", "Same as", "?item owl:sameAs ?value"),
+            # Linked organisations are skos:exactMatch of their Wikidata items (linking step).
+            Column("same", "Same as", "?item owl:sameAs|skos:exactMatch ?value"),
         ),
         (
             Sort("name", "Name", NAME_KEY),
