@@ -57,31 +57,36 @@ def index_page(key: str) -> Response:
         raise ResourceNotFound(f"page {number} is past the last page of {key} ({last})")
     labeller = site().labeller()
     labeller.prefetch(_nodes(listing))
-    if fmt == "csv":
-        body = listing_csv(index, listing, labeller)
-        response = Response(body, mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'inline; filename="{key}-{number}.csv"'
-    elif fmt == "json":
-        body = listing_json(index, listing, labeller, (number, last))
-        response = Response(body, mimetype="application/json")
-    else:
-        response = Response(
-            render_template(
-                "index.html",
-                index=index,
-                listing=listing,
-                chosen=chosen,
-                order=order,
-                page=(number, last),
-                label=labeller.label,
-                link=linker(labeller.label),
-                show=shower(labeller, None),
-                here=here,
-                indexes=INDEXES,
-            )
-        )
+    response = _respond(fmt, index, listing, labeller, (number, last))
     response.vary.add("Accept")
     return response
+
+
+def _respond(
+    fmt: str, index: Index, listing: Listing, labeller: Labeller, page: tuple[int, int]
+) -> Response:
+    """Write one page of an index as CSV, JSON or HTML."""
+    if fmt == "csv":
+        response = Response(listing_csv(index, listing, labeller), mimetype="text/csv")
+        name = f"{index.key}-{page[0]}.csv"
+        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    if fmt == "json":
+        return Response(listing_json(index, listing, labeller, page), mimetype="application/json")
+    html = render_template(
+        "index.html",
+        index=index,
+        listing=listing,
+        chosen=chosen_facets(index),
+        order=chosen_sort(index),
+        page=page,
+        label=labeller.label,
+        link=linker(labeller.label),
+        show=shower(labeller, None),
+        here=here,
+        indexes=INDEXES,
+    )
+    return Response(html, mimetype="text/html")
 
 
 for _index in INDEXES:
