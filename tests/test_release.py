@@ -108,15 +108,20 @@ def test_description_counts_and_checksums_match_the_files(release: Path) -> None
     triples = len(Graph().parse(release / "confgraph.ttl"))
     assert void.value(dataset, VOID.triples) == Literal(triples, datatype=XSD.integer)
     distributions = set(void.objects(dataset, DCAT.distribution))
-    assert len(distributions) == len(DUMP_FORMATS)
-    for dump in DUMP_FORMATS:
-        node = URIRef(f"{Iris().base}/dumps/{dump.name}")
+    # The RDF dumps, and (no RDF, so no void:dataDump) the CSV tables, their data package
+    # and the search index.
+    tables = ("statements.csv", "people.csv", "items.csv", "datapackage.json", "search.sqlite")
+    names = [dump.name for dump in DUMP_FORMATS] + list(tables)
+    assert len(distributions) == len(names)
+    for name in names:
+        node = URIRef(f"{Iris().base}/dumps/{name}")
         assert node in distributions
-        size = (release / dump.name).stat().st_size
+        size = (release / name).stat().st_size
         assert void.value(node, DCAT.byteSize).toPython() == size
         checksum = next(void.objects(node, URIRef("http://spdx.org/rdf/terms#checksum")))
         value = void.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))
-        assert str(value) == sha256_file(release / dump.name)
+        assert str(value) == sha256_file(release / name)
+        assert ((dataset, VOID.dataDump, node) in void) == (name not in tables)
     assert (dataset, RDF.type, VOID.Dataset) in void
 
 

@@ -22,6 +22,7 @@ from confgraph.vocab import ONTOLOGY_IRI
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
+RDF_DUMP_PREFIX = "confgraph."
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def _subsets(graph: Graph, subject: URIRef, sizes: dict[str, int]) -> None:
 def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> URIRef:
     node = URIRef(f"{iris.base}/dumps/{info.name}")
     graph.add((subject, DCAT.distribution, node))
-    graph.add((subject, VOID.dataDump, node))
+    if info.name.startswith(RDF_DUMP_PREFIX):  # the tables and the search index are no RDF
+        graph.add((subject, VOID.dataDump, node))
     graph.add((node, RDF.type, DCAT.Distribution))
     graph.add((node, DCTERMS.title, Literal(info.title, lang="en")))
     graph.add((node, DCAT.downloadURL, node))

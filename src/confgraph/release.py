@@ -20,8 +20,12 @@ from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
 from confgraph.metadata import DatasetMetadata
 from confgraph.quads import ReleaseQuads
+from confgraph.records import Records
 from confgraph.release_lock import claimed
+from confgraph.searchdocs import search_documents
 from confgraph.store.disk import MANIFEST, STORE_DIR, write_store
+from confgraph.store.search import SEARCH_FILE, SEARCH_MEDIA_TYPE, write_search_index
+from confgraph.tables import write_tables
 from confgraph.vocab import ONTOLOGY_IRI
 
 CURRENT = "current"
@@ -122,6 +126,7 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
     ended = build_time()
     release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
+    dumps += _write_tables_and_index(quads, staging)
     metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
     build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps), metadata)
     description = describe_release(quads, iris, build)
@@ -137,6 +142,17 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     )
     _write_manifest(staging, iris, build, content.build_key)
     return release_id
+
+
+def _write_tables_and_index(quads: ReleaseQuads, staging: Path) -> list[FileInfo]:
+    """Write the CSV tables, their datapackage.json and the search index, from the data."""
+    records = Records.from_triples(quads.data())
+    files = write_tables(records, staging)
+    path = staging / SEARCH_FILE
+    write_search_index(search_documents(records), path)
+    title = "full-text search index (SQLite FTS5)"
+    size, digest = path.stat().st_size, sha256_file(path)
+    return [*files, FileInfo(SEARCH_FILE, SEARCH_MEDIA_TYPE, size, digest, title)]
 
 
 def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str) -> None:

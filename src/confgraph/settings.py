@@ -133,6 +133,11 @@ class Settings:
         " retrying, before it gives up.",
         click.FloatRange(0),
     )
+    search_length_limit: int = _setting(
+        200,
+        "Most characters a full-text search (/search?q=) may have (400 past it).",
+        click.IntRange(1, 10000),
+    )
 
     @property
     def workers(self) -> int:

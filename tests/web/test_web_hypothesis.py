@@ -27,7 +27,8 @@ EXAMPLES = settings(
 )
 
 ROOTS = ("/", "/sparql", "/sparql/", "/id/", "/graph/", "/dumps/", "/programme/",
-         "/dataset", "/ontology", "/shapes", "/.well-known/void")  # fmt: skip
+         "/dataset", "/ontology", "/shapes", "/.well-known/void", "/search", "/browse/",
+         "/statements/", "/countries/", "/items/", "/id/country/", "/id/meeting/")  # fmt: skip
 KNOWN = (
     M.removeprefix(BASE),
     M.removeprefix(BASE) + "/session/panel-1.html",
@@ -56,7 +57,8 @@ VALID = ("ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 3", f"DESCRIBE <{M}>",
          "CONSTRUCT WHERE { ?s a ?o } LIMIT 5",
          "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # fmt: skip
 LANGUAGES = ("fr", "en;q=0.1, fr", "*", "zz-ZZ", "fr-CH, fr;q=0.9, en;q=0.8")
-PARAMS = ("query", "format", "default-graph-uri", "named-graph-uri", "page", "update")
+PARAMS = ("query", "format", "default-graph-uri", "named-graph-uri", "page", "update",
+          "q", "sort", "kind", "country", "meeting")  # fmt: skip
 
 junk = st.text(max_size=40)
 # What a header value can hold on the wire (waitress decodes it as Latin-1); no CR, LF or NUL.

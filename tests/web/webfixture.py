@@ -10,6 +10,11 @@ from typing import Any
 
 from rdflib import Graph
 
+from confgraph.quads import sorted_triples
+from confgraph.records import Records
+from confgraph.searchdocs import search_documents
+from confgraph.store.search import SEARCH_FILE, write_search_index
+
 BASE = "https://w3id.org/confgraph"
 ID = BASE + "/id"
 M = ID + "/meeting/2030-01-test"
@@ -190,6 +195,7 @@ def write_release(
         "ontology.ttl": ("text/turtle", ONTOLOGY_TTL.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
         "void.ttl": ("text/turtle", rebase(void, base).encode()),
+        SEARCH_FILE: ("application/vnd.sqlite3", search_index(union, release)),
     }
     manifest: dict[str, Any] = {
         "base": base,
@@ -219,6 +225,11 @@ def _void(triples: int | None) -> str:
     return VOID_TTL.replace("void:triples 120 ;", counted) + (
         f"{subset} a void:Dataset ; dcterms:source <{GRAPH}> ; void:triples {triples} .\n"
     )
+def search_index(union: Graph, directory: Path) -> bytes:
+    """Return the search index the build writes for these triples."""
+    path = directory / SEARCH_FILE
+    write_search_index(search_documents(Records.from_triples(sorted_triples(union))), path)
+    return path.read_bytes()
 
 
 def rebase(text: str, base: str) -> str:

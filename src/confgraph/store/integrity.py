@@ -8,6 +8,7 @@ checks the store opened from the release. Each failure is one ReleaseError namin
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 from confgraph.errors import ReleaseError
 from confgraph.store.base import Store
 from confgraph.store.release import QUADS, PublishedFile, Release
+from confgraph.store.search import SEARCH_FILE, check_search_index
 
 # Directives and comments of a TriG file's head: a file with nothing else holds no data.
 HEAD_PREFIXES = (b"@prefix", b"@base", b"prefix ", b"base ", b"#")
@@ -95,9 +97,22 @@ def _parses_as_turtle(release: Release, path: Path) -> None:
     release.graph(path.name)
 
 
+def _opens_as_search_index(release: Release, path: Path) -> None:
+    check_search_index(path)
+
+
+def _parses_as_json(release: Release, path: Path) -> None:
+    try:
+        json.loads(path.read_bytes())
+    except ValueError as error:
+        raise ReleaseError(f"{path}: not valid JSON: {error}") from None
+
+
 VERIFIERS: dict[str, Callable[[Release, Path], None]] = {
     QUADS: _holds_statements,
     "void.ttl": _parses_as_turtle,
     "ontology.ttl": _parses_as_turtle,
     "shapes.ttl": _parses_as_turtle,
+    SEARCH_FILE: _opens_as_search_index,
+    "datapackage.json": _parses_as_json,
 }

@@ -163,9 +163,11 @@ def create_served_app(settings: Settings, releases: Releases) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from confgraph.web import dumps, home, programme, resources, sparql, vocabulary
+    from confgraph.web import browse, dumps, home, programme, resources, search, sparql, vocabulary
 
     for module in (home, programme, sparql, resources, dumps, vocabulary):
+        app.register_blueprint(module.blueprint)
+    for module in (browse, search):
         app.register_blueprint(module.blueprint)
 
 

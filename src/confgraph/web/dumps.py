@@ -81,17 +81,23 @@ def describe_dataset(fmt: Format) -> Response:
 
 def _description(fmt: Format) -> Response:
     current = site()
-    dumps = {
-        current.addresses.iri(f"/dumps/{name}"): url_for("dumps.dump", name=name, _external=True)
+    addresses = {
+        name: (
+            current.addresses.iri(f"/dumps/{name}"),
+            url_for("dumps.dump", name=name, _external=True),
+        )
         for name in current.release.files
-        if name.startswith(DUMP_PREFIX)
     }
+    dumps = dict(address for name, address in addresses.items() if name.startswith(DUMP_PREFIX))
+    # The CSV tables and the search index: distributions too, but no RDF dumps.
+    others = dict(a for name, a in addresses.items() if not name.startswith(DUMP_PREFIX))
     graph = served_description(
         current.description,
         current.addresses.dataset(),
         url_for("sparql.endpoint", _external=True),
         dumps,
         current.addresses.uri_space(),
+        others,
     )
     if fmt is HTML:
         html = render_page(URIRef(current.addresses.dataset()), current.bind(graph))

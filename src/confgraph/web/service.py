@@ -63,21 +63,28 @@ def served_description(
     endpoint: str,
     dumps: dict[URIRef, str],
     uri_space: str,
+    files: dict[URIRef, str] | None = None,
 ) -> Graph:
     """Put this server's endpoint, dump addresses and URI space in the release's description.
 
-    dumps maps each distribution's IRI to the address this server serves it at. The
-    addresses the build wrote under the base are replaced, not repeated.
+    dumps maps each RDF dump's IRI to the address this server serves it at; files does the
+    same for the other distributions (tables, search index), which are no void:dataDump.
+    The addresses the build wrote under the base are replaced, not repeated.
     """
+    files = files or {}
     graph = Graph()
     graph += description
     for predicate in (VOID.sparqlEndpoint, VOID.dataDump, VOID.uriSpace):
         graph.remove((dataset, predicate, None))
-    for distribution in dumps:
-        graph.remove((distribution, DCAT.downloadURL, None))
+    for distribution in (*dumps, *files):
+        if (distribution, RDF.type, DCAT.Distribution) in graph:
+            graph.remove((distribution, DCAT.downloadURL, None))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     graph.add((dataset, VOID.uriSpace, Literal(uri_space)))
     for distribution, address in dumps.items():
         graph.add((dataset, VOID.dataDump, URIRef(address)))
         graph.add((distribution, DCAT.downloadURL, URIRef(address)))
+    for distribution, address in files.items():
+        if (distribution, RDF.type, DCAT.Distribution) in graph:
+            graph.add((distribution, DCAT.downloadURL, URIRef(address)))
     return graph
