@@ -100,3 +100,28 @@ def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
         return moment.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         return moment
+
+
+def local_dates(start: Node | None, end: Node | None, zone: str | None) -> str:
+    """Show the days an event spans in the venue's zone as programmes do (4-5 September 2017)."""
+    first, last = (_as_datetime(v) if isinstance(v, Literal) else None for v in (start, end))
+    if first is None:
+        return ""
+    first = _in_zone(first, zone)
+    last = _in_zone(last, zone) if last is not None else first
+    if first.date() == last.date():
+        return f"{first:%-d %B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%-d}\u2013{last:%-d %B %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %B} \u2013 {last:%-d %B %Y}"
+    return f"{first:%-d %B %Y} \u2013 {last:%-d %B %Y}"
+
+
+def utc_offset(value: Node | None, zone: str | None) -> str | None:
+    """Return the UTC offset (UTC+02:00) of the venue's zone at a moment, if both are known."""
+    moment = _as_datetime(value) if isinstance(value, Literal) else None
+    if moment is None or moment.tzinfo is None:
+        return None
+    offset = _in_zone(moment, zone).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"

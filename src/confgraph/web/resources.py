@@ -108,11 +108,15 @@ def render_page(iri: URIRef, graph: Graph) -> str:
     labeller.prefetch(_nodes(graph, sections))
     path = site().addresses.local_path(str(iri)) or ""
     zone = time_zone(iri)
+    types = sorted(graph.objects(iri, RDF.type), key=labeller.label)
+    from confgraph.web.programme import schema_events  # programme's pages use this module
+
     return render_template(
         "resource.html",
         iri=iri,
         title=labeller.label(iri),
-        types=sorted(graph.objects(iri, RDF.type), key=labeller.label),
+        types=types,
+        events=schema_events(iri, types, labeller),
         outgoing=group_links(graph.predicate_objects(iri), labeller),
         incoming=group_links(((p, s) for s, p in graph.subject_predicates(iri)), labeller),
         sections=sections,

@@ -1,0 +1,168 @@
+"""The agenda of the bundled programme against its source page, and its schema.org events."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import extruct
+import pytest
+from flask.testing import FlaskClient
+from htmlparse import Element, parse_html
+
+from confgraph.iris import Iris
+from confgraph.pipeline import run_build
+from confgraph.settings import Settings
+from confgraph.store.registry import open_store
+from confgraph.store.release import Release
+from confgraph.web.app import create_app
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+# The programme page the bundled programme was read from, as text.
+SOURCE = (Path(__file__).parent / "sources" / "vienna-2017-09-programme.txt").read_text()
+AGENDA = "/programme/2017-09-vienna-smuggling-trafficking"
+ITEM = "/id/meeting/2017-09-vienna-smuggling-trafficking/session/panel-1"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """Build the repository's data and serve it."""
+    release = Release.open(run_build(DATA, tmp_path_factory.mktemp("agenda"), Iris()))
+    store = open_store("oxigraph", release.source("oxigraph"))
+    app = create_app(Settings(release=str(release.path), query_workers=0), store, release)
+    app.config["TESTING"] = True
+    yield app.test_client()
+    store.close()
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def agenda(client: FlaskClient) -> Element:
+    response = client.get(AGENDA)
+    assert response.status_code == 200
+    return parse_html(response.get_data(as_text=True))
+
+
+def items(page: Element) -> dict[str, Element]:
+    """Return the agenda's items by title."""
+    found = {}
+    for li in page.iter("li"):
+        if "item" in li.attrs.get("class", "").split():
+            title = next(s for s in li.iter("span") if s.attrs.get("class") == "title")
+            found[squeeze(title.text)] = li
+    return found
+
+
+def speakers(item: Element) -> list[str]:
+    return [squeeze(li.text) for li in item.iter("li") if li.attrs.get("class") == "speaker"]
+
+
+def test_summary_panel_shows_the_moderators_as_the_source_introduces_them(
+    client: FlaskClient,
+) -> None:
+    summary = items(agenda(client))["Summary panel: Synopsis of the main conclusions and outcomes"]
+    note = next(s for s in summary.iter("span") if s.attrs.get("class") == "listed")
+    assert note.text == "Moderators present the key recommendations resulting from their panels"
+    lines = speakers(summary)
+    assert "H.E. Mr. Leigh Turner, Permanent Representative of the United Kingdom" in " ".join(
+        lines
+    )
+
+
+def test_header_gives_title_short_title_venue_city_dates_and_zone(client: FlaskClient) -> None:
+    page = agenda(client)
+    header = page.by_id("programme-header")
+    assert header is not None
+    assert squeeze(header.iter("h1")[0].text) == "Smuggling and trafficking of migrants"
+    assert squeeze(page.by_id("full-title").text).startswith("Smuggling of migrants, trafficking")
+    where = squeeze(page.by_id("where").text)
+    # The source: "Vienna International Centre, Plenary Room, Vienna, 4-5 September 2017".
+    assert where.startswith("Vienna International Centre, Plenary Room, Vienna")
+    assert squeeze(page.by_id("dates").text) == "4\u20135 September 2017"
+    assert squeeze(page.by_id("zone").text) == "Times are local: Europe/Vienna (UTC+02:00)"
+
+
+def test_descriptions_fold_away_after_their_first_sentence(client: FlaskClient) -> None:
+    panel = items(agenda(client))["Panel 1: Smuggling of migrants"]
+    (details,) = panel.iter("details")
+    summary = squeeze(details.iter("summary")[0].text)
+    assert summary == (
+        "This panel will examine actions taken and gaps in responses to the smuggling of migrants."
+    )
+    assert "transnational smuggling networks." in details.text
+    opening = items(agenda(client))["Opening segment"]
+    assert not opening.iter("details")  # a short description is shown whole
+    assert "Welcoming remarks by the co-facilitators" in opening.text
+
+
+def test_no_entry_of_the_floor_repeats_a_name(client: FlaskClient) -> None:
+    page = agenda(client)
+    entries = [
+        li
+        for section in page.iter("section")
+        if "floor-list" in section.attrs.get("class", "")
+        for li in section.iter("li")
+    ]
+    assert len(entries) > 50
+    for li in entries:
+        listed = next(a.text for a in li.iter("a") if a.attrs.get("class") == "entry")
+        named = [a.text for a in li.iter("a") if a.attrs.get("class") != "entry"]
+        for name in named:
+            assert name.casefold() not in listed.casefold(), squeeze(li.text)
+
+
+def test_headings_are_text_not_links(client: FlaskClient) -> None:
+    page = agenda(client)
+    for level in ("h1", "h2", "h3"):
+        for heading in page.iter(level):
+            assert not heading.iter("a"), squeeze(heading.text)
+
+
+def events(html: str) -> list[dict]:
+    """Return the schema.org Events a page embeds, as extruct reads them."""
+    data = extruct.extract(html, base_url="http://localhost/", syntaxes=["json-ld"])
+    return [
+        node
+        for node in data["json-ld"]
+        if node.get("@context") in ("https://schema.org", "http://schema.org")
+        and node.get("@type") == "Event"
+    ]
+
+
+def test_agenda_embeds_the_meeting_as_a_schema_org_event(client: FlaskClient) -> None:
+    (meeting,) = events(client.get(AGENDA).get_data(as_text=True))
+    assert meeting["name"].startswith("Smuggling of migrants, trafficking in persons")
+    assert meeting["startDate"] == "2017-09-04T10:00:00+02:00"
+    assert meeting["endDate"] == "2017-09-05T18:00:00+02:00"
+    place = meeting["location"]
+    assert place["@type"] == "Place" and "Vienna International Centre" in place["name"]
+    assert place["address"]["addressLocality"] == "Vienna"
+    subs = {e["name"]: e for e in meeting["subEvent"]}
+    assert {e["@type"] for e in subs.values()} == {"Event"}
+    panel = subs["Panel 1: Smuggling of migrants"]
+    assert (panel["startDate"], panel["endDate"]) == (
+        "2017-09-04T10:15:00+02:00",
+        "2017-09-04T13:00:00+02:00",
+    )
+    performers = {p["name"]: p for p in panel["performer"]}
+    assert performers["Rafael Mariano Grossi"]["honorificPrefix"] == "H.E. Mr."
+    assert performers["Mark Shaw"]["jobTitle"] == "Director"
+    assert panel["url"] == "http://localhost" + ITEM
+    side = subs["Side-event"]["subEvent"][0]
+    assert side["location"]["name"] == "Room M2, Vienna International Centre"
+
+
+def test_item_and_meeting_pages_embed_their_schema_org_event(client: FlaskClient) -> None:
+    (item,) = events(client.get(ITEM + ".html").get_data(as_text=True))
+    assert item["name"] == "Panel 1: Smuggling of migrants"
+    assert item["startDate"] == "2017-09-04T10:15:00+02:00"
+    assert item["superEvent"]["name"].startswith("Smuggling of migrants")
+    assert len(item["performer"]) == 4
+    meeting_page = client.get("/id/meeting/2017-09-vienna-smuggling-trafficking.html")
+    (meeting,) = events(meeting_page.get_data(as_text=True))
+    assert len(meeting["subEvent"]) == 8
+    person_page = client.get("/id/person/mark-shaw.html").get_data(as_text=True)
+    assert not events(person_page)
