@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from confgraph import __version__
 from confgraph.build import ONTOLOGY_FILE, BuiltDataset, Triple, build_dataset
+from confgraph.dataset_file import dataset_file
 from confgraph.dumps import sha256_file
 from confgraph.errors import ConfgraphError
 from confgraph.iris import Iris
@@ -108,7 +109,9 @@ def unchanged_release(data_dir: Path, out_dir: Path, key: str) -> Path | None:
     current = out_dir / CURRENT
     try:
         manifest = json.loads((current / MANIFEST).read_text("utf-8"))
-        paths = (*reference_paths(data_dir), *programme_files(data_dir))
+        described = dataset_file(data_dir)  # dataset.yaml: a source like the others
+        paths = (*([described] if described else []), *reference_paths(data_dir))
+        paths += tuple(programme_files(data_dir))
         sources = source_infos(tuple(map(str, paths)), data_dir)
     except (OSError, ValueError, ConfgraphError):  # a real error is the full build's to report
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +15,8 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 from confgraph import __version__
 from confgraph.dumps import bind_prefixes
 from confgraph.iris import Iris, slugify
+from confgraph.metadata import DatasetMetadata
+from confgraph.metadata_graph import add_distribution_licence, add_metadata
 from confgraph.quads import ReleaseQuads
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -42,6 +44,7 @@ class BuildInfo:
     ended: dt.datetime
     sources: tuple[FileInfo, ...]
     dumps: tuple[FileInfo, ...]
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
 
 def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph:
@@ -55,7 +58,8 @@ def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph
     _statistics(graph, subject, quads.data())
     _subsets(graph, subject, quads.graph_sizes())
     for info in build.dumps:
-        _distribution(graph, subject, iris, info)
+        node = _distribution(graph, subject, iris, info)
+        add_distribution_licence(graph, node, build.metadata)
     _provenance(graph, subject, iris, build)
     return graph
 
@@ -63,21 +67,7 @@ def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph
 def _header(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None:
     for cls in (VOID.Dataset, DCAT.Dataset, PROV.Entity):
         graph.add((subject, RDF.type, cls))
-    title = Literal("confgraph: meeting and conference programmes", lang="en")
-    graph.add((subject, DCTERMS.title, title))
-    graph.add((subject, RDFS.label, title))
-    graph.add(
-        (
-            subject,
-            DCTERMS.description,
-            Literal(
-                "Meetings, programme days, sessions, panels, speakers and moderators with "
-                "their roles and affiliations, statements delivered from the floor and "
-                "written inputs.",
-                lang="en",
-            ),
-        )
-    )
+    add_metadata(graph, subject, build.metadata)
     graph.add((subject, DCTERMS.modified, _time(build.ended)))
     graph.add((subject, OWL.versionInfo, Literal(build.release)))
     graph.add((subject, VOID.uriSpace, Literal(f"{iris.base}/id/")))
@@ -128,7 +118,7 @@ def _subsets(graph: Graph, subject: URIRef, sizes: dict[str, int]) -> None:
         graph.add((node, VOID.triples, _count(size)))
 
 
-def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> None:
+def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> URIRef:
     node = URIRef(f"{iris.base}/dumps/{info.name}")
     graph.add((subject, DCAT.distribution, node))
     graph.add((subject, VOID.dataDump, node))
@@ -139,6 +129,7 @@ def _distribution(graph: Graph, subject: URIRef, iris: Iris, info: FileInfo) -> 
     graph.add((node, DCTERMS["format"], Literal(info.media_type)))
     graph.add((node, DCAT.byteSize, Literal(info.size, datatype=XSD.nonNegativeInteger)))
     _checksum(graph, node, info.sha256)
+    return node
 
 
 def _checksum(graph: Graph, node: URIRef, sha256: str) -> None:

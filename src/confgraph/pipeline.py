@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
 from confgraph.build import ONTOLOGY_FILE, BuiltDataset, build_dataset, data_graph
 from confgraph.cache import BuildCache, build, build_key, load, unchanged_release
+from confgraph.dataset_file import dataset_file, missing_message, read_metadata
 from confgraph.errors import ValidationFailed
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue, paused_gc
+from confgraph.metadata import DatasetMetadata
 from confgraph.progress import Progress
 from confgraph.release import (
     ReleaseContent,
@@ -30,6 +32,7 @@ class Built:
     dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
 
 def build_and_validate(
@@ -55,6 +58,7 @@ def build_and_validate(
 def _build_and_validate(
     data_dir: Path, iris: Iris, progress: Progress, shapes_dir: Path, cache: BuildCache | None
 ) -> Built:
+    metadata = _metadata(data_dir, progress)
     progress(f"loading programmes from {data_dir}")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     if cache is None:
@@ -68,7 +72,18 @@ def _build_and_validate(
         merged += ontology  # then validate_graph need not copy the data to add it
         validation = validate_graph(merged, shapes)
         phase.complete(count)
-    return Built(sources, dataset, shapes, validation)
+    described = dataset_file(data_dir)
+    sources = (str(described), *sources) if described else sources
+    return Built(sources, dataset, shapes, validation, metadata)
+
+
+def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
+    """Read dataset.yaml; without one, say so and use the defaults."""
+    metadata = read_metadata(data_dir)
+    if metadata is None:
+        progress(missing_message(data_dir))
+        return DatasetMetadata()
+    return metadata
 
 
 def _load_and_build(
@@ -123,7 +138,9 @@ def run_build(
     progress(f"writing the release under {out_dir}")
     sources = source_infos(built.sources, data_dir)
     key = build_key(iris, shapes_dir)
-    content = ReleaseContent(built.dataset, built.shapes, iris, sources, started, key)
+    content = ReleaseContent(
+        built.dataset, built.shapes, iris, sources, started, key, built.metadata
+    )
     with progress.phase("release written", total=1) as phase, paused_gc():
         release = write_release(content, out_dir)
         phase.advance()

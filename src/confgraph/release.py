@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -18,6 +18,7 @@ from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
+from confgraph.metadata import DatasetMetadata
 from confgraph.quads import ReleaseQuads
 from confgraph.release_lock import claimed
 from confgraph.store.disk import MANIFEST, STORE_DIR, write_store
@@ -60,6 +61,7 @@ class ReleaseContent:
     sources: tuple[FileInfo, ...]
     started: dt.datetime
     build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)  # from dataset.yaml
 
 
 def write_release(content: ReleaseContent, out_dir: Path) -> Path:
@@ -119,7 +121,8 @@ def _write_files(content: ReleaseContent, staging: Path) -> str:
     (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
     ended = build_time()
     release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
-    build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps))
+    metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
+    build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps), metadata)
     description = describe_release(quads, iris, build)
     (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
     write_store(
@@ -152,6 +155,7 @@ def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str)
         "store": {"directory": STORE_DIR, "engine": "oxigraph", "release": build.release},
         "sources": [asdict(source) for source in build.sources],
         "build_key": build_key,
+        "dataset": build.metadata.to_json(),
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris
+from confgraph.metadata import DatasetMetadata
 from confgraph.store.convert import rdflib_triple
 from confgraph.store.disk import MANIFEST, STORE_DIR, open_read_only, rebuild_store, store_release
 
@@ -35,7 +36,9 @@ class PublishedFile:
 
 @dataclass(frozen=True)
 class Release:
-    """A release: its directory, base IRI, id, build time and files."""
+    """A release: its directory, base IRI, id, build time and files, and its dataset's
+    metadata (`metadata`: title, licence, publisher, contact, citation; see DatasetMetadata;
+    the defaults for a release built before dataset.yaml existed)."""
 
     path: Path
     base: str
@@ -43,6 +46,7 @@ class Release:
     built: str
     version: str
     files: dict[str, PublishedFile]
+    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
     @classmethod
     def open(cls, path: str | Path) -> Release:
@@ -60,6 +64,7 @@ class Release:
             data["built"],
             data.get("version", ""),
             files,
+            DatasetMetadata.from_json(data.get("dataset")),
         )
 
     def file_path(self, name: str) -> Path | None:

@@ -40,6 +40,7 @@ PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "spdx": "http://spdx.org/rdf/terms#",
     "wd": "http://www.wikidata.org/entity/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
 
 
