@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import extruct
@@ -11,29 +10,15 @@ import pytest
 from flask.testing import FlaskClient
 from htmlparse import Element, parse_html
 
-from confgraph.iris import Iris
-from confgraph.pipeline import run_build
-from confgraph.settings import Settings
-from confgraph.store.registry import open_store
-from confgraph.store.release import Release
-from confgraph.web.app import create_app
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 # The programme page the bundled programme was read from, as text.
 SOURCE = (Path(__file__).parent / "sources" / "vienna-2017-09-programme.txt").read_text()
 AGENDA = "/programme/2017-09-vienna-smuggling-trafficking"
 ITEM = "/id/meeting/2017-09-vienna-smuggling-trafficking/session/panel-1"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    """Build the repository's data and serve it."""
-    release = Release.open(run_build(DATA, tmp_path_factory.mktemp("agenda"), Iris()))
-    store = open_store("oxigraph", release.source("oxigraph"))
-    app = create_app(Settings(release=str(release.path), query_workers=0), store, release)
-    app.config["TESTING"] = True
-    yield app.test_client()
-    store.close()
+@pytest.fixture()
+def client(bundled_client: FlaskClient) -> FlaskClient:
+    return bundled_client
 
 
 def squeeze(text: str) -> str:
