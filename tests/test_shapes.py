@@ -76,6 +76,7 @@ ex:opening a cg:ProgrammeItem, cg:OpeningSegment, schema:Event ;
 ex:panel a cg:ProgrammeItem, cg:Panel, schema:Event ;
     schema:name "Panel 1: Smuggling"@en ; rdfs:label "Panel 1: Smuggling"@en ;
     dcterms:title "Smuggling"@en ; schema:description "Smuggling of migrants."@en ;
+    schema:position 2 ;
     schema:startDate "2017-09-04T10:15:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T13:00:00+02:00"^^xsd:dateTime ;
     schema:location ex:plenary ; schema:superEvent ex:day ;
@@ -138,7 +139,8 @@ ex:ada-iom a cg:Affiliation, conf:AffiliationDuringEvent ;
     cg:jobTitle "Director" ; rdfs:label "Ada Lovelace, Director, IOM"@en .
 ex:ada-panelist a cg:Role, conf:RoleDuringEvent ;
     conf:isHeldBy ex:ada ; conf:withRole cg:panelist ; conf:during ex:panel ;
-    rdfs:label "Ada Lovelace, panelist, Panel 1: Smuggling"@en ; cg:listedAs "Dr. Ada Lovelace" .
+    rdfs:label "Ada Lovelace, panelist, Panel 1: Smuggling"@en ; cg:listedAs "Dr. Ada Lovelace" ;
+    schema:position 1 .
 ex:chair a cg:RoleType, skos:Concept ; skos:prefLabel "chair"@en ; rdfs:label "chair"@en .
 
 ex:member-states a cg:ListingGroup, skos:Concept ;
@@ -220,6 +222,16 @@ VIOLATIONS = [
         "statement-position-zero",
         "Statement-position",
         replace("ex:statement", "schema:position", "0"),
+    ),
+    case(
+        "role-with-two-positions",
+        "Role-position",
+        add("ex:ada-panelist", "schema:position", "2"),
+    ),
+    case(
+        "item-position-zero",
+        "ProgrammeItem-position",
+        replace("ex:panel", "schema:position", "0"),
     ),
     case("input-without-position", "WrittenInput-position", drop("ex:input", "schema:position")),
     case("meeting-without-end", "Meeting-endDate", drop("ex:meeting", "schema:endDate")),

@@ -210,10 +210,10 @@ class ProgrammeWriter:
         self._span(subject, _first_start(day.items), _last_end(day.items))
         self.graph.add((subject, SCHEMA.location, self._room(self.programme.meeting.room)))
         self._nest(meeting, subject)
-        for item in day.items:
-            self._item(subject, item)
+        for position, item in enumerate(day.items, start=1):
+            self._item(subject, item, position)
 
-    def _item(self, parent: URIRef, item: Item) -> None:
+    def _item(self, parent: URIRef, item: Item, position: int) -> None:
         self.items[item.key] = item
         subject = self.iris.item(self.key, item.key)
         self._event(subject, (CG.ProgrammeItem, ITEM_CLASSES[item.kind]), item_label(item))
@@ -227,12 +227,14 @@ class ProgrammeWriter:
             self.graph.add((subject, CG.panelNumber, number))
         self._links(subject, item.links)
         self._nest(parent, subject)
-        for participation in item.participants:
-            self._role(
+        self.graph.add((subject, SCHEMA.position, Literal(position)))
+        for order, participation in enumerate(item.participants, start=1):
+            role = self._role(
                 subject, item, participation.person, participation.role, participation.listed_as
             )
-        for child in item.items:
-            self._item(subject, child)
+            self.graph.add((role, SCHEMA.position, Literal(order)))  # the order the file lists
+        for order, child in enumerate(item.items, start=1):
+            self._item(subject, child, order)
 
     def _item_location(self, item: Item) -> URIRef:
         if item.room:
@@ -243,7 +245,7 @@ class ProgrammeWriter:
 
     def _role(
         self, event: URIRef, item: Item, person_key: str, role: str, listed_as: str | None
-    ) -> None:
+    ) -> URIRef:
         subject = self.iris.role(self.key, item.key, person_key, role)
         person = self.iris.person(person_key)
         add = self.graph.add
@@ -257,6 +259,7 @@ class ProgrammeWriter:
         add((subject, RDFS.label, en(f"{name}, {role.replace('-', ' ')}, {item_label(item)}")))
         if listed_as:
             add((subject, CG.listedAs, Literal(listed_as)))
+        return subject
 
     def _groups(self) -> None:
         for position, (key, label) in enumerate(self.programme.groups.items(), start=1):

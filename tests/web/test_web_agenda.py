@@ -45,6 +45,36 @@ def speakers(item: Element) -> list[str]:
     return [squeeze(li.text) for li in item.iter("li") if li.attrs.get("class") == "speaker"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Panel 1: Smuggling of migrants",
+        "Panel 2: Trafficking in persons and contemporary forms of slavery",
+        "Panel 3: Appropriate identification, protection, and assistance to migrants and"
+        " trafficking victims",
+    ],
+)
+def test_speakers_are_listed_as_and_in_the_order_of_the_source(
+    client: FlaskClient, title: str
+) -> None:
+    source = squeeze(SOURCE)
+    lines = speakers(items(agenda(client))[title])
+    assert lines, title
+    # Each speaker as the page writes them: honorific, name, job title and affiliation.
+    offsets = [source.find(line) for line in lines]
+    assert -1 not in offsets, [line for line, at in zip(lines, offsets, strict=True) if at < 0]
+    assert offsets == sorted(offsets), "speakers are not in the source's order"
+
+
+def test_roles_are_headed_as_the_source_heads_them(client: FlaskClient) -> None:
+    panel = items(agenda(client))["Panel 1: Smuggling of migrants"]
+    headings = [
+        squeeze(s.text) for s in panel.iter("span") if s.attrs.get("class") == "role"
+    ]
+    assert headings[:2] == ["Panelists:", "Moderator:"]
+    assert "Sanchez" in speakers(panel)[0] and "Grossi" in speakers(panel)[-1]
+
+
 def test_summary_panel_shows_the_moderators_as_the_source_introduces_them(
     client: FlaskClient,
 ) -> None:

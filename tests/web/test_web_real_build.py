@@ -155,3 +155,24 @@ def test_every_example_query_answers_on_the_bundled_data(client: FlaskClient) ->
         assert response.status_code == 200, (example.key, response.text)
         rows = response.text.splitlines()[1:]
         assert rows, f"example {example.key!r} returns no row"
+
+
+def agenda_roles(client: FlaskClient, title: str) -> list[str]:
+    """Return the role lines of one item of the Vienna agenda, as the page shows them."""
+    html = client.get("/programme/2017-09-vienna-smuggling-trafficking").get_data(as_text=True)
+    item = next(
+        li
+        for li in parse_html(html).iter("li")
+        if "item" in li.attrs.get("class", "").split()
+        and any(a.text == title for span in li.iter("span") for a in span.iter("a"))
+    )
+    return [div.text for div in item.iter("div") if "roles" in div.attrs.get("class", "")]
+
+
+def test_agenda_lists_speakers_in_the_order_of_the_source_page(client: FlaskClient) -> None:
+    roles = agenda_roles(client, "Panel 1: Smuggling of migrants")
+    # Each speaker as the programme lists them (the agenda shows honorifics and titles).
+    assert [role.split(":")[0] for role in roles] == ["Panelists", "Moderator"]
+    names = ["Gabriella E. Sanchez", "Mark Shaw", "Jorgen Carling"]
+    assert [roles[0].find(name) for name in names] == sorted(roles[0].find(n) for n in names)
+    assert "Rafael Mariano Grossi" in roles[1]

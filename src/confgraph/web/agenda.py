@@ -62,7 +62,8 @@ ITEMS = (
   OPTIONAL {{ ?item schema:startDate ?start }} OPTIONAL {{ ?item schema:endDate ?end }}
   OPTIONAL {{ ?item schema:location ?place }}
   OPTIONAL {{ ?item a ?kind FILTER (?kind IN ({kinds})) }}
-}} }} ORDER BY ?start ?end ?item"""
+  OPTIONAL {{ ?item schema:position ?position }}
+}} }} ORDER BY ?position ?start ?end ?item"""
 ).replace("{kinds}", ", ".join(f"<{kind}>" for kind in ITEM_KINDS))
 # A role's position is the source's order of speakers; without one, roles keep ROLE_ORDER.
 # The person's job title and organisations are those the meeting's programme gives.
