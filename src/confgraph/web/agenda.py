@@ -173,8 +173,13 @@ class Meeting:
         return found
 
 
-def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
-    """Read one meeting's agenda from its named graph; None if the graph holds no such meeting."""
+def read_agenda(
+    store: Store, meeting: URIRef, graph: URIRef, floor: bool = True
+) -> Meeting | None:
+    """Read one meeting's agenda from its named graph; None if the graph holds no such meeting.
+
+    Without floor, the statements and inputs are left out (a page that shows only events).
+    """
     names = {"meeting": sparql_iri(meeting), "graph": sparql_iri(graph)}
     header = store.lookup(HEADER.format(**names)).rows
     if not header:
@@ -185,7 +190,7 @@ def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
     for day, date in store.lookup(DAYS.format(**names)).rows:
         children = [item for iri, item in items.items() if parents.get(iri) == day]
         agenda.days.append((day, date, children))
-    agenda.groups = _floor(store, names, items)
+    agenda.groups = _floor(store, names, items) if floor else []
     _add_texts(store, names, agenda, items)
     for where in {place, *(p for item in items.values() for p in item.places)}:
         _add_place(store, agenda, where)

@@ -196,7 +196,7 @@ def schema_events(iri: URIRef, types: Iterable[Node], labeller: Labeller) -> dic
     else:
         return None
     graph = programme_graph(meeting) if isinstance(meeting, URIRef) else None
-    found = read_agenda(site().store, meeting, graph) if graph is not None else None
+    found = read_agenda(site().store, meeting, graph, floor=False) if graph is not None else None
     if found is None:
         return None
     labeller.prefetch(agenda_nodes(found))
