@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from confgraph.cli import main
+from confgraph.dataset_file import read_metadata
 from confgraph.yamltree import parse_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +99,9 @@ def test_generate_needs_at_least_one_meeting(runner: CliRunner, tmp_path: Path, 
     result = runner.invoke(main, ["generate", "--meetings", meetings, "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "--meetings" in result.output
+
+
+def test_the_generated_corpus_says_it_is_synthetic(runner: CliRunner, tmp_path: Path) -> None:
+    metadata = read_metadata(generate(runner, tmp_path / "data", meetings=1))
+    assert metadata is not None and metadata.title.startswith("Synthetic programmes: 1 meetings")
+    assert "invented" in metadata.description and metadata.keywords == ("synthetic data",)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF
 
 from confgraph.cli import main
 from confgraph.dataset_file import read_metadata
@@ -39,6 +39,11 @@ keywords: [meetings, tests]
 citation:
   authors: [Ada Lovelace, Charles Babbage]
   year: 2024
+"""
+SOURCES = """\
+sources:
+  reference/countries.csv: {licence: MIT}
+  reference/nothing.csv: {licence: MIT}
 """
 
 
@@ -90,6 +95,17 @@ def test_the_bundled_dataset_is_described_in_dcat(bundled: Path) -> None:
     assert bundled.name in citation and str(dataset) in citation
     for distribution in void.objects(dataset, DCAT.distribution):
         assert void.value(distribution, DCTERMS.license) == CC0
+
+
+def test_a_reference_table_keeps_its_own_licence(bundled: Path) -> None:
+    void = Graph().parse(bundled / "void.ttl")
+    countries = URIRef(f"{Iris().base}/dataset/source/reference/countries.csv")
+    assert (Iris().dataset(), PROV.wasDerivedFrom, countries) in void
+    assert void.value(countries, DCTERMS.license) == URIRef("https://spdx.org/licenses/MIT")
+    assert "owid/owid-grapher" in str(void.value(countries, DCTERMS.source))
+    assert "Our World in Data" in str(void.value(countries, DCTERMS.bibliographicCitation))
+    organisations = URIRef(f"{Iris().base}/dataset/source/organisations.yaml")
+    assert void.value(organisations, DCTERMS.license) is None
 
 
 def test_release_json_and_the_release_object_carry_the_metadata(bundled: Path) -> None:
@@ -157,6 +173,8 @@ def test_an_spdx_page_iri_is_the_spdx_licence(mini_data: Path) -> None:
         ("keywords: [meetings, tests]", "keywords: meetings", 10, "'keywords' must be a list"),
         ("keywords: [meetings, tests]", "keyword: [a]", 10, "unknown field 'keyword'"),
         ("licence: CC-BY-4.0", "licence: CC-BY-4.0\ntitle: again", 4, "duplicate key: 'title'"),
+        ("licence: CC-BY-4.0", f"licence: CC0-1.0\n{SOURCES}", 6, "source 'reference/nothing.csv'"),
+        ("licence: CC-BY-4.0", f"licence: CC0-1.0\n{SOURCES}".replace(": MIT", ": MTI"), 5, "MIT?"),
     ],
 )
 def test_a_bad_dataset_file_is_named_with_its_line(

@@ -48,6 +48,7 @@ from confgraph.quads import to_oxigraph
 from confgraph.release import CURRENT, source_infos
 from confgraph.store.convert import to_rdflib  # an unexpected term: TypeError, unreadable
 from confgraph.store.disk import MANIFEST
+from confgraph.validate import ShapesDirs, shape_files
 from confgraph.vocab import ONTOLOGY_IRI
 from confgraph.yamlmap import display_path
 
@@ -96,10 +97,10 @@ def files_digest(paths: Iterable[Path]) -> str:
     return digest(*parts)
 
 
-def build_key(iris: Iris, shapes_dir: Path) -> str:
+def build_key(iris: Iris, shapes_dir: ShapesDirs) -> str:
     """Return the key of what a release depends on besides its source files (release.json
     records the sources): confgraph's code, the base IRI, the shapes and the ontology."""
-    shapes = files_digest(sorted(shapes_dir.glob("*.ttl")))
+    shapes = files_digest(shape_files(shapes_dir))
     return digest(f"build/{FORMAT}", code_digest(), iris.base, shapes, sha256_file(ONTOLOGY_FILE))
 
 

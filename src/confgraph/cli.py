@@ -13,6 +13,7 @@ from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
+from confgraph.starter import start_dataset
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
@@ -29,8 +30,15 @@ SHAPES_OPTION = click.option(
     "shapes_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=SHAPES_DIR,
-    show_default="shapes/",
-    help="Directory of SHACL shapes (*.ttl) to validate against.",
+    show_default="the shapes bundled with confgraph",
+    help="Directory of SHACL shapes (*.ttl) to validate against, instead of the bundled ones.",
+)
+EXTRA_SHAPES_OPTION = click.option(
+    "--extra-shapes",
+    "extra_shapes",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    multiple=True,
+    help="Directory of SHACL shapes (*.ttl) to validate against as well (repeatable).",
 )
 BASE_OPTION = click.option(
     "--base",
@@ -64,6 +72,7 @@ def main() -> None:
     help="Where releases are written; OUT/current points at the newest.",
 )
 @SHAPES_OPTION
+@EXTRA_SHAPES_OPTION
 @BASE_OPTION
 @click.option(
     "--cache",
@@ -82,6 +91,7 @@ def build(
     data_dir: Path,
     out_dir: Path,
     shapes_dir: Path,
+    extra_shapes: tuple[Path, ...],
     base: str,
     cache_dir: Path | None,
     no_cache: bool,
@@ -92,7 +102,8 @@ def build(
     cache = None if no_cache else cache_dir or out_dir / "cache"
     try:
         with Progress.to(sys.stderr) as progress:
-            done = publish(data_dir, out_dir, Iris(base), progress, shapes_dir, cache)
+            shapes = (shapes_dir, *extra_shapes)
+            done = publish(data_dir, out_dir, Iris(base), progress, shapes, cache)
     except ConfgraphError as error:
         fail(error)
     if done.changed:
@@ -105,12 +116,14 @@ def build(
 @main.command()
 @DATA_OPTION
 @SHAPES_OPTION
+@EXTRA_SHAPES_OPTION
 @BASE_OPTION
-def validate(data_dir: Path, shapes_dir: Path, base: str) -> None:
+def validate(data_dir: Path, shapes_dir: Path, extra_shapes: tuple[Path, ...], base: str) -> None:
     """Validate every programme against the SHACL shapes and print a report."""
     try:
         with Progress.to(sys.stderr) as progress:
-            built = build_and_validate(data_dir, Iris(base), progress, shapes_dir)
+            shapes = (shapes_dir, *extra_shapes)
+            built = build_and_validate(data_dir, Iris(base), progress, shapes)
     except ConfgraphError as error:
         fail(error)
     click.echo(built.validation.text())
@@ -135,6 +148,19 @@ def generate(meetings: int, out_dir: Path, seed: int) -> None:
     except ConfgraphError as error:
         fail(error)
     click.echo(f"{len(files)} synthetic programmes written to {out_dir}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new dataset in DIRECTORY (new or empty): dataset.yaml, an example programme,
+    the registry of organisations, the reference tables and a README on what to edit."""
+    try:
+        written = start_dataset(directory)
+    except ConfgraphError as error:
+        fail(error)
+    click.echo(f"{len(written)} files written to {directory}; read {directory / 'README.md'}")
+    click.echo(f"build it with: confgraph build --data {directory}")
 
 
 main.add_command(serve)

@@ -13,6 +13,7 @@ from confgraph.metadata import (
     Contact,
     DatasetMetadata,
     Licence,
+    SourceLicence,
     licence_from_iri,
     licence_from_spdx,
 )
@@ -46,10 +47,30 @@ def read_metadata(data_dir: Path) -> DatasetMetadata | None:
         keywords=_words(top, "keywords"),
         url=_url(top, "url"),
         source=DATASET_FILE,
+        sources=_sources(top, data_dir),
         **(_citation(citation) if citation else {}),
     )
     top.done()
     return metadata
+
+
+def _sources(top: YamlMap, data_dir: Path) -> tuple[SourceLicence, ...]:
+    """Read the licences that source files keep, each naming a file of the data directory."""
+    entries = top.get("sources", YamlMap)
+    if entries is None:
+        return ()
+    found = []
+    for name in entries.field_names():
+        entry = entries.require(name, YamlMap)
+        if not (data_dir / name).is_file() or name.startswith("/") or ".." in name.split("/"):
+            raise entries.error(f"source '{name}' is not a file of the data directory", name)
+        found.append(
+            SourceLicence(
+                name, _licence(entry), _url(entry, "url"), entry.get("attribution", str) or ""
+            )
+        )
+        entry.done()
+    return tuple(found)
 
 
 def _licence(top: YamlMap) -> Licence:

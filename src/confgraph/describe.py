@@ -16,7 +16,7 @@ from confgraph import __version__
 from confgraph.dumps import bind_prefixes
 from confgraph.iris import Iris, slugify
 from confgraph.metadata import DatasetMetadata
-from confgraph.metadata_graph import add_distribution_licence, add_metadata
+from confgraph.metadata_graph import add_distribution_licence, add_metadata, add_source_licences
 from confgraph.quads import ReleaseQuads
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -161,6 +161,7 @@ def _provenance(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> 
         graph.add((node, RDFS.label, Literal(source.name)))
         graph.add((node, DCTERMS["format"], Literal(source.media_type)))
         _checksum(graph, node, source.sha256)
+    add_source_licences(graph, iris.base, build.metadata)
 
 
 def _count(value: int) -> Literal:

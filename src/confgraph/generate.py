@@ -7,15 +7,17 @@ import datetime as dt
 import json
 import random
 import re
-import shutil
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from itertools import product
 from pathlib import Path
 from typing import Any
 
 from confgraph.errors import ConfgraphError
+from confgraph.starter import template_file
 
-COUNTRIES_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "countries.csv"
+# The table of countries shipped with confgraph (the one `confgraph init` writes).
+COUNTRIES_CSV = "reference/countries.csv"
 MARK = "(synthetic)"
 # How many of each a meeting has; tuned so that 750 meetings give about a million triples.
 SHAPE = {"floor countries": 18, "floor organisations": 16, "input countries": 4,
@@ -105,12 +107,14 @@ class Pools:
 def generate_corpus(meetings: int, out: Path, seed: int = 1) -> list[Path]:
     """Write N synthetic programmes with their registries under OUT; return the files."""
     _check_empty(out)
-    pools = make_pools(random.Random(f"{seed}-pools"), read_countries(COUNTRIES_CSV), meetings)
+    countries = read_countries(template_file(COUNTRIES_CSV))
+    pools = make_pools(random.Random(f"{seed}-pools"), countries, meetings)
     (out / "programmes").mkdir(parents=True)
     (out / "reference").mkdir()
-    shutil.copyfile(COUNTRIES_CSV, out / "reference" / "countries.csv")
+    (out / "reference" / "countries.csv").write_bytes(template_file(COUNTRIES_CSV).read_bytes())
     header = f"Synthetic data written by `confgraph generate --meetings {meetings} --seed {seed}`"
     _write_yaml(out / "organisations.yaml", pools.organisations, header)
+    _write_yaml(out / "dataset.yaml", synthetic_metadata(meetings, seed), header)
     files = []
     for index in range(meetings):
         programme = make_programme(random.Random(f"{seed}-meeting-{index}"), pools, index)
@@ -120,12 +124,24 @@ def generate_corpus(meetings: int, out: Path, seed: int = 1) -> list[Path]:
     return files
 
 
+def synthetic_metadata(meetings: int, seed: int) -> dict[str, Any]:
+    """Return the dataset.yaml of a synthetic corpus: it says that it is one."""
+    return {
+        "title": f"Synthetic programmes: {meetings} meetings, seed {seed}",
+        "description": "Programmes written by `confgraph generate` to measure with; "
+        "every name of a person, organisation, city and meeting in them is invented.",
+        "licence": "CC0-1.0",
+        "publisher": {"name": "confgraph generate"},
+        "keywords": ["synthetic data"],
+    }
+
+
 def _check_empty(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise GenerateError(f"{out}: not an empty directory; choose a new one for the corpus")
 
 
-def read_countries(path: Path) -> dict[str, tuple[str, str]]:
+def read_countries(path: Path | Traversable) -> dict[str, tuple[str, str]]:
     """Return the real ISO 3166-1 table as code -> (name, first alias or "")."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

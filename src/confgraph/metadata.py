@@ -29,6 +29,7 @@ LICENCE_NAMES = {
     "ODbL-1.0": "Open Data Commons Open Database License v1.0",
     "ODC-By-1.0": "Open Data Commons Attribution License v1.0",
     "PDDL-1.0": "Open Data Commons Public Domain Dedication & License 1.0",
+    "MIT": "MIT License",
 }
 DEFAULT_TITLE = "confgraph: meeting and conference programmes"
 DEFAULT_DESCRIPTION = (
@@ -82,6 +83,16 @@ def licence_from_iri(iri: str) -> Licence:
 
 
 @dataclass(frozen=True)
+class SourceLicence:
+    """The licence of one source file of the data (a reference table), which it keeps."""
+
+    name: str  # its path under the data directory, as release.json's "sources" name it
+    licence: Licence
+    url: str = ""  # where it comes from
+    attribution: str = ""  # the notice or credit its licence asks for
+
+
+@dataclass(frozen=True)
 class DatasetMetadata:
     """What a release says about its dataset as a whole, for the description and the pages.
 
@@ -92,7 +103,8 @@ class DatasetMetadata:
       keywords: words for catalogues; citation: the text to cite the release by (never
       empty in a release); authors, year, version (the release id), url (the dataset's
       address): the parts of a BibTeX or CSL-JSON record; source: the file it was read
-      from ("dataset.yaml"), "" when the data directory had none and defaults were used.
+      from ("dataset.yaml"), "" when the data directory had none and defaults were used;
+      sources: the source files that keep a licence of their own (SourceLicence).
     """
 
     title: str = DEFAULT_TITLE
@@ -107,6 +119,7 @@ class DatasetMetadata:
     version: str = ""
     url: str = ""
     source: str = ""
+    sources: tuple[SourceLicence, ...] = ()
 
     def for_release(self, version: str, url: str, year: int) -> DatasetMetadata:
         """Return this metadata for one release: its version, its address, and a citation."""
@@ -140,9 +153,16 @@ class DatasetMetadata:
         fields["keywords"] = tuple(fields.get("keywords") or ())
         fields["authors"] = tuple(fields.get("authors") or ())
         try:
+            fields["sources"] = tuple(_source(item) for item in fields.get("sources") or ())
             return cls(**fields)
-        except TypeError:
+        except (TypeError, AttributeError):
             return cls()
+
+
+def _source(value: Any) -> SourceLicence:
+    if not isinstance(value, dict):
+        raise TypeError("a source is an object")
+    return SourceLicence(**{**value, "licence": Licence(**value.get("licence", {}))})
 
 
 def _nested(kind: type, value: Any) -> Any:

@@ -68,3 +68,14 @@ def _authors(graph: Graph, subject: URIRef, metadata: DatasetMetadata) -> None:
         graph.add((subject, DCTERMS.creator, node))
         graph.add((node, RDF.type, FOAF.Agent))
         graph.add((node, FOAF.name, Literal(name)))
+
+
+def add_source_licences(graph: Graph, base: str, metadata: DatasetMetadata) -> None:
+    """Give each source file that keeps a licence of its own that licence, origin and credit."""
+    for source in metadata.sources:
+        node = URIRef(f"{base}/dataset/source/{source.name}")  # as the provenance names it
+        graph.add((node, DCTERMS.license, URIRef(source.licence.iri)))
+        if source.url:
+            graph.add((node, DCTERMS.source, URIRef(source.url)))
+        if source.attribution:
+            graph.add((node, DCTERMS.bibliographicCitation, Literal(source.attribution)))

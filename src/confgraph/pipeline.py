@@ -21,7 +21,13 @@ from confgraph.release import (
     source_infos,
     write_release,
 )
-from confgraph.validate import SHAPES_DIR, ValidationResult, load_shapes, validate_graph
+from confgraph.validate import (
+    SHAPES_DIR,
+    ShapesDirs,
+    ValidationResult,
+    load_shapes,
+    validate_graph,
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def build_and_validate(
     data_dir: Path,
     iris: Iris,
     progress: Progress | None = None,
-    shapes_dir: Path = SHAPES_DIR,
+    shapes_dir: ShapesDirs = SHAPES_DIR,
     cache: BuildCache | None = None,
 ) -> Built:
     """Load every programme, build the dataset and validate it against the shapes.
@@ -56,7 +62,7 @@ def build_and_validate(
 
 
 def _build_and_validate(
-    data_dir: Path, iris: Iris, progress: Progress, shapes_dir: Path, cache: BuildCache | None
+    data_dir: Path, iris: Iris, progress: Progress, shapes_dir: ShapesDirs, cache: BuildCache | None
 ) -> Built:
     metadata = _metadata(data_dir, progress)
     progress(f"loading programmes from {data_dir}")
@@ -122,7 +128,7 @@ def run_build(
     out_dir: Path,
     iris: Iris,
     progress: Progress | None = None,
-    shapes_dir: Path = SHAPES_DIR,
+    shapes_dir: ShapesDirs = SHAPES_DIR,
     cache_dir: Path | None = None,
 ) -> Path:
     """Build, validate and publish a release; a failure leaves the published one untouched.
@@ -150,7 +156,7 @@ def run_build(
 
 
 def published_unchanged(
-    data_dir: Path, out_dir: Path, iris: Iris, shapes_dir: Path = SHAPES_DIR
+    data_dir: Path, out_dir: Path, iris: Iris, shapes_dir: ShapesDirs = SHAPES_DIR
 ) -> Path | None:
     """Return the published release if nothing it was built from has changed since, else None."""
     return unchanged_release(data_dir, out_dir, build_key(iris, shapes_dir))
@@ -169,7 +175,7 @@ def publish(
     out_dir: Path,
     iris: Iris,
     progress: Progress | None = None,
-    shapes_dir: Path = SHAPES_DIR,
+    shapes_dir: ShapesDirs = SHAPES_DIR,
     cache_dir: Path | None = None,
 ) -> Published:
     """Build and publish a release, unless (with a cache) nothing changed since the last one."""

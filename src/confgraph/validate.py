@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -56,14 +56,30 @@ class ValidationResult:
         return "\n".join(lines)
 
 
-def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
-    """Read every Turtle file of the shapes directory into one graph."""
-    paths = sorted(shapes_dir.glob("*.ttl"))
-    if not paths:
-        raise ConfgraphError(f"{shapes_dir}: no SHACL shapes (*.ttl) to validate against")
+ShapesDirs = Path | Sequence[Path]
+
+
+def shape_files(shapes_dirs: ShapesDirs) -> list[Path]:
+    """Return the Turtle files of one or several shapes directories, directory by directory;
+    a directory without any is an error."""
+    files: list[Path] = []
+    for directory in [shapes_dirs] if isinstance(shapes_dirs, Path) else shapes_dirs:
+        found = sorted(directory.glob("*.ttl"))
+        if not found:
+            raise ConfgraphError(f"{directory}: no SHACL shapes (*.ttl) to validate against")
+        files += found
+    return files
+
+
+def load_shapes(shapes_dirs: ShapesDirs = SHAPES_DIR) -> Graph:
+    """Read every Turtle file of the shapes directories into one graph."""
     shapes = Graph()
-    for path in paths:
-        shapes.parse(path, format="turtle")
+    for path in shape_files(shapes_dirs):
+        try:
+            shapes.parse(path, format="turtle")
+        except (SyntaxError, ValueError) as error:  # rdflib's BadSyntax is a SyntaxError
+            first = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+            raise ConfgraphError(f"{path}: the shapes are not valid Turtle: {first}") from None
     return shapes
 
 
