@@ -99,6 +99,12 @@ def test_sources_and_provenance_links_are_served(bundled_client: FlaskClient) ->
     programme = sources["programmes/2017-09-vienna-smuggling-trafficking.yaml"]
     assert programme.links()[0][0] == "/graph/2017-09-vienna-smuggling-trafficking"
     assert len(programme.iter("code")[0].text) == 64  # its SHA-256
+    # A reference table keeps the licence of its own source, with its origin and notice.
+    countries = sources["reference/countries.csv"]
+    origin = dict(countries.links())
+    assert origin["https://spdx.org/licenses/MIT"] == "MIT License"
+    assert any(href.startswith("https://github.com/owid/") for href in origin)
+    assert "Our World in Data" in countries.text
     for href, _ in page.links():
         assert "/dataset/source/" not in href and "/dataset/build/" not in href, href
         if href.startswith("/"):

@@ -116,6 +116,7 @@ def render_dataset(description: Graph) -> str:
     return render_template(
         "dataset.html",
         meta=metadata,
+        own_licences={source.name: source for source in metadata.sources},
         bibtex=citation.bibtex(metadata),
         csl=citation.csl_json_text(metadata),
         files=sorted(current.release.files.values(), key=lambda f: f.name),
