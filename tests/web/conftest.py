@@ -187,3 +187,18 @@ def _wait_for(root: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("server did not start")
+
+
+@pytest.fixture(scope="session")
+def bundled_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """Build the repository's own data (with its dataset.yaml) once and serve it."""
+    from confgraph.iris import Iris
+    from confgraph.pipeline import run_build
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    release = Release.open(run_build(data, tmp_path_factory.mktemp("bundled"), Iris()))
+    store = open_store("oxigraph", release.source("oxigraph"))
+    app = create_app(Settings(release=str(release.path), query_workers=0), store, release)
+    app.config["TESTING"] = True
+    yield app.test_client()
+    store.close()

@@ -102,7 +102,7 @@ def test_agenda_renders_with_links_that_open_resource_pages(browser, server: str
     browser.find_element(By.LINK_TEXT, "Panel 1: Smuggling of migrants").click()
     WebDriverWait(browser, 10).until(ec.url_contains("/session/panel-1.html"))
     assert browser.find_element(By.ID, "title").text == "Panel 1: Smuggling of migrants"
-    description = browser.find_element(By.ID, "outgoing").text
+    description = browser.find_element(By.ID, "description").text
     assert '<script>alert("x")</script>' in description  # shown as text, not run
     assert browser.find_element(By.ID, "open-in-sparql").is_displayed()
 

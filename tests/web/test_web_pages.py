@@ -77,7 +77,26 @@ def test_page_shows_labels_links_and_incoming_links(client: FlaskClient) -> None
     incoming = page.by_id("incoming")
     assert incoming is not None
     assert "/id/meeting/2030-01-test/statement/afg-at-panel-1" in dict(incoming.links())
-    assert "is cg:deliveredAt of" in incoming.text
+    # Plain labels, the prefixed name as a tooltip (changed from "is cg:deliveredAt of").
+    assert "is delivered at of" in incoming.text
+    assert "cg:deliveredAt" in {a.attrs.get("title") for a in incoming.iter("a")}
+
+
+def test_description_sits_under_the_title_and_properties_have_plain_labels(
+    client: FlaskClient,
+) -> None:
+    page = parse_html(client.get(f"{PANEL}.html").get_data(as_text=True))
+    article = page.iter("article")[0]
+    assert [c.tag for c in article.children][:2] == ["h1", "p"]
+    assert article.children[1].attrs["id"] == "description"
+    assert article.children[1].text.startswith("Panel about <script>")
+    outgoing = page.by_id("outgoing")
+    assert outgoing.iter("h2")[0].text == "Properties"
+    names = {th.text: th for th in outgoing.iter("th")}
+    assert "start date" in names and "schema:startDate" not in names
+    assert names["start date"].iter("a")[0].attrs["title"] == "schema:startDate"
+    assert "Panel about" not in outgoing.text  # shown once, under the title
+    assert not [h for h in page.iter("h2") if h.text == "Statements"]
 
 
 def test_page_has_alternates_sparql_link_and_embedded_jsonld(client: FlaskClient) -> None:

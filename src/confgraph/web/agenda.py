@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from confgraph.store.base import Store
-from confgraph.vocab import CG
+from confgraph.vocab import CG, SCHEMA
 from confgraph.web.views import PREFIXES, sparql_iri
 
 ROLE_ORDER = (CG.coFacilitator, CG.thematicExpert, CG.moderator, CG.panelist, CG.presenter)
@@ -27,9 +27,27 @@ ITEM_KINDS = {
 # a page reads its own meeting, never the whole dataset.
 HEADER = (
     PREFIXES
-    + """SELECT ?zone ?place WHERE {{ {meeting} a cg:Meeting .
+    + """SELECT ?zone ?place ?start ?end WHERE {{ {meeting} a cg:Meeting .
   OPTIONAL {{ {meeting} cg:timeZone ?zone }} OPTIONAL {{ {meeting} schema:location ?place }}
+  OPTIONAL {{ {meeting} schema:startDate ?start }} OPTIONAL {{ {meeting} schema:endDate ?end }}
 }} LIMIT 1"""
+)
+# Texts of the meeting and its items in every language they are given in.
+TEXTS = (
+    PREFIXES
+    + """SELECT ?subject ?property ?text WHERE {{
+  {{ BIND({meeting} AS ?subject) }} UNION {{ GRAPH {graph} {{ ?subject a cg:ProgrammeItem }} }}
+  VALUES ?property {{ schema:alternateName schema:description schema:organizer }}
+  ?subject ?property ?text .
+}}"""
+)
+# The rooms and buildings are shared by programmes: the chain up from a place, by subject.
+PLACES = (
+    PREFIXES
+    + """SELECT ?place ?within ?kind WHERE {{
+  {place} schema:containedInPlace* ?place . OPTIONAL {{ ?place schema:containedInPlace ?within }}
+  OPTIONAL {{ ?place a ?kind FILTER (?kind IN (cg:City, cg:Country)) }}
+}}"""
 )
 DAYS = (
     PREFIXES
@@ -47,12 +65,20 @@ ITEMS = (
   OPTIONAL {{ ?item schema:position ?position }} OPTIONAL {{ ?item cg:heading ?heading }}
 }} }} ORDER BY ?position ?start ?end ?item"""
 ).replace("{kinds}", ", ".join(f"<{kind}>" for kind in ITEM_KINDS))
+# A role's position is the source's order of speakers; without one, roles keep ROLE_ORDER.
+# The person's job title and organisations are those the meeting's programme gives.
 ROLES = (
     PREFIXES
-    + """SELECT ?item ?type ?person ?position WHERE {{ GRAPH {graph} {{
-  ?role a cg:Role ; conf:during ?item ; conf:withRole ?type ; conf:isHeldBy ?person .
-  OPTIONAL {{ ?role schema:position ?position }}
-}} }} ORDER BY ?position ?person"""
+    + """SELECT ?item ?type ?person ?position ?listed ?honorific ?job ?organisation WHERE {{
+  GRAPH {graph} {{
+    ?role a cg:Role ; conf:during ?item ; conf:withRole ?type ; conf:isHeldBy ?person .
+    OPTIONAL {{ ?role schema:position ?position }} OPTIONAL {{ ?role cg:listedAs ?listed }}
+    OPTIONAL {{ ?affiliation conf:isAffiliationOf ?person ; conf:during {meeting} .
+      OPTIONAL {{ ?affiliation cg:jobTitle ?job }}
+      OPTIONAL {{ ?affiliation conf:withOrganisation ?organisation }} }}
+  }}
+  OPTIONAL {{ ?person schema:honorificPrefix ?honorific }}
+}} ORDER BY ?item ?position ?person"""
 )
 FLOOR = (
     PREFIXES
@@ -76,6 +102,18 @@ GROUP_POSITIONS = (
 
 
 @dataclass
+class Speaker:
+    """A person holding a role, as the programme lists them."""
+
+    person: URIRef
+    listed: str | None = None
+    honorific: str | None = None
+    job_title: str | None = None
+    organisations: list[Node] = field(default_factory=list)
+    position: int | None = None
+
+
+@dataclass
 class Item:
     """A programme item with its people, the delegations heard there and its own parts."""
 
@@ -84,10 +122,12 @@ class Item:
     end: Node | None = None
     places: list[Node] = field(default_factory=list)
     kinds: set[Node] = field(default_factory=set)
-    roles: list[tuple[URIRef, list[Node]]] = field(default_factory=list)
+    roles: list[tuple[URIRef, list[Speaker]]] = field(default_factory=list)
     floor: list[Node] = field(default_factory=list)
     parts: list[Item] = field(default_factory=list)
     heading: str | None = None  # the heading within its day it is listed under
+    descriptions: list[Literal] = field(default_factory=list)
+    organizers: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -106,24 +146,92 @@ class Meeting:
     iri: URIRef
     zone: str | None
     place: Node | None
+    start: Node | None = None
+    end: Node | None = None
+    places: list[Node] = field(default_factory=list)
+    short_titles: list[Literal] = field(default_factory=list)
+    descriptions: list[Literal] = field(default_factory=list)
     days: list[tuple[URIRef, Node, list[Item]]] = field(default_factory=list)
     groups: list[tuple[URIRef, list[Entry]]] = field(default_factory=list)
+    organizers: list[Node] = field(default_factory=list)
+    # Each place of the meeting and its items, with the places it lies within, innermost first.
+    chains: dict[Node, list[Node]] = field(default_factory=dict)
+    cities: set[Node] = field(default_factory=set)
+    countries: set[Node] = field(default_factory=set)
+
+    def items(self) -> list[Item]:
+        """Return every item of the meeting, parts after the item they belong to."""
+        found: list[Item] = []
+
+        def visit(item: Item) -> None:
+            found.append(item)
+            for part in item.parts:
+                visit(part)
+
+        for _, _, items in self.days:
+            for item in items:
+                visit(item)
+        return found
 
 
-def read_agenda(store: Store, meeting: URIRef, graph: URIRef) -> Meeting | None:
-    """Read one meeting's agenda from its named graph; None if the graph holds no such meeting."""
+def read_agenda(
+    store: Store, meeting: URIRef, graph: URIRef, floor: bool = True
+) -> Meeting | None:
+    """Read one meeting's agenda from its named graph; None if the graph holds no such meeting.
+
+    Without floor, the statements and inputs are left out (a page that shows only events).
+    """
     names = {"meeting": sparql_iri(meeting), "graph": sparql_iri(graph)}
     header = store.lookup(HEADER.format(**names)).rows
     if not header:
         return None
-    zone, place = header[0]
-    agenda = Meeting(meeting, str(zone) if zone is not None else None, place)
+    zone, place, start, end = header[0]
+    agenda = Meeting(meeting, str(zone) if zone is not None else None, place, start, end)
     items, parents = _items(store, names)
     for day, date in store.lookup(DAYS.format(**names)).rows:
         children = [item for iri, item in items.items() if parents.get(iri) == day]
         agenda.days.append((day, date, children))
-    agenda.groups = _floor(store, names, items)
+    agenda.groups = _floor(store, names, items) if floor else []
+    _add_texts(store, names, agenda, items)
+    for where in {place, *(p for item in items.values() for p in item.places)}:
+        _add_place(store, agenda, where)
+    agenda.places = agenda.chains.get(place, [])
     return agenda
+
+
+def _add_place(store: Store, agenda: Meeting, place: Node | None) -> None:
+    """Record the chain of places up from place (room, venue, city, ...), and which are cities."""
+    if not isinstance(place, URIRef):
+        return
+    within: dict[Node, Node] = {}
+    for inner, outer, kind in store.lookup(PLACES.format(place=sparql_iri(place))).rows:
+        if outer is not None:
+            within.setdefault(inner, outer)
+        if kind == CG.City:
+            agenda.cities.add(inner)
+        elif kind == CG.Country:
+            agenda.countries.add(inner)
+    chain: list[Node] = [place]
+    while (outer := within.get(chain[-1])) is not None and outer not in chain:
+        chain.append(outer)
+    agenda.chains[place] = chain
+
+
+def _add_texts(store: Store, names: dict[str, str], agenda: Meeting, items: dict) -> None:
+    """Add the meeting's short titles and descriptions, and those of its items."""
+    for subject, prop, text in store.lookup(TEXTS.format(**names)).rows:
+        if prop == SCHEMA.organizer:
+            target = agenda if subject == agenda.iri else items.get(subject)
+            if target is not None:
+                target.organizers.append(text)
+            continue
+        if not isinstance(text, Literal):
+            continue
+        if subject == agenda.iri:
+            texts = agenda.short_titles if prop == SCHEMA.alternateName else agenda.descriptions
+            texts.append(text)
+        elif subject in items and prop == SCHEMA.description:
+            items[subject].descriptions.append(text)
 
 
 def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[Node, Node]]:
@@ -140,30 +248,46 @@ def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[
     for iri, parent in parents.items():
         if parent in items:
             items[parent].parts.append(items[iri])
-    roles: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    unordered: set[Node] = set()
-    for item, kind, person, position in store.lookup(ROLES.format(**names)).rows:
-        roles[item][kind].append(person)
-        if position is None:
-            unordered.add(item)
-    for iri, by_kind in roles.items():
+    for iri, roles in _roles(store, names).items():
         if iri in items:
-            items[iri].roles = _in_listed_order(by_kind, iri in unordered)
+            items[iri].roles = roles
     return items, parents
 
 
-def _in_listed_order(
-    by_kind: dict[Node, list[Node]], unordered: bool
-) -> list[tuple[Node, list[Node]]]:
-    """Return the roles by kind, each kind where the source first lists one of its people.
+def _roles(store: Store, names: dict[str, str]) -> dict[Node, list[tuple[URIRef, list[Speaker]]]]:
+    """Return each item's speakers grouped by role, in the source's order where it is known."""
+    speakers: dict[Node, dict[tuple[Node, Node], Speaker]] = defaultdict(dict)
+    for item, kind, person, position, listed, honorific, job, organisation in store.lookup(
+        ROLES.format(**names)
+    ).rows:
+        speaker = speakers[item].setdefault((kind, person), Speaker(person))
+        speaker.listed = speaker.listed or _text(listed)
+        speaker.honorific = speaker.honorific or _text(honorific)
+        speaker.job_title = speaker.job_title or _text(job)
+        if isinstance(position, Literal) and speaker.position is None:
+            speaker.position = int(position)
+        if organisation is not None and organisation not in speaker.organisations:
+            speaker.organisations.append(organisation)
+    return {item: _in_order(by_role) for item, by_role in speakers.items()}
 
-    The rows come in the order of the roles' positions, and a dict keeps the order in which
-    each kind was first seen; an item whose roles have no positions (data built before
-    confgraph recorded them) lists its kinds in the fixed order of ROLE_ORDER.
-    """
-    if unordered:
-        return sorted(by_kind.items(), key=lambda kv: _role_rank(kv[0]))
-    return list(by_kind.items())
+
+def _in_order(by_role: dict[tuple[Node, Node], Speaker]) -> list[tuple[URIRef, list[Speaker]]]:
+    """Group speakers by role: runs in the source's order, else by role type and person."""
+    pairs = list(by_role.items())
+    if all(s.position is not None for _, s in pairs):
+        pairs.sort(key=lambda kv: kv[1].position or 0)
+    else:
+        pairs.sort(key=lambda kv: (_role_rank(kv[0][0]), str(kv[0][1])))
+    groups: list[tuple[URIRef, list[Speaker]]] = []
+    for (kind, _), speaker in pairs:
+        if not groups or groups[-1][0] != kind:
+            groups.append((kind, []))  # type: ignore[arg-type]
+        groups[-1][1].append(speaker)
+    return groups
+
+
+def _text(node: Node | None) -> str | None:
+    return str(node) if isinstance(node, Literal) else None
 
 
 def _role_rank(kind: Node) -> int:
@@ -203,12 +327,15 @@ def _is_true(value: Node | None) -> bool:
 
 def agenda_nodes(meeting: Meeting) -> set[Node]:
     """Return every IRI the agenda shows, to fetch their labels at once."""
-    nodes: set[Node] = {n for n in (meeting.iri, meeting.place) if n is not None}
+    nodes: set[Node] = {meeting.iri, *meeting.organizers}
+    nodes.update(p for chain in meeting.chains.values() for p in chain)
 
     def visit(item: Item) -> None:
-        nodes.update([item.iri, *item.places, *item.floor])
-        for kind, people in item.roles:
-            nodes.update([kind, *people])
+        nodes.update([item.iri, *item.places, *item.floor, *item.organizers])
+        for kind, speakers in item.roles:
+            nodes.add(kind)
+            for speaker in speakers:
+                nodes.update([speaker.person, *speaker.organisations])
         for part in item.parts:
             visit(part)
 

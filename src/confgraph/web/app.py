@@ -114,6 +114,8 @@ class Site:
         path = self.addresses.local_path(str(node))
         if path is None:
             text = str(node)  # URIRef.startswith does not take a tuple
+            if text.startswith(self.addresses.base + "/"):
+                return None  # an IRI of ours that no route serves: no dead link
             return text if text.startswith(("http://", "https://")) else None
         return request.script_root + path
 
@@ -158,6 +160,7 @@ def create_served_app(settings: Settings, releases: Releases) -> Flask:
     app.register_error_handler(ConfgraphError, _render_error)
     app.after_request(_allow_any_origin)
     app.after_request(_protect)
+    app.after_request(_license_link)
     app.context_processor(_template_globals)
     return app
 
@@ -199,6 +202,22 @@ def _protect(response: Response) -> Response:
     """Add the headers that keep pages from running, framing or sniffing what they should not."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    return response
+
+
+# The blueprints whose responses carry the dataset's data: dumps and description, resources
+# in every format, SPARQL results.
+DATA_BLUEPRINTS = ("dumps", "resources", "sparql")
+
+
+def _license_link(response: Response) -> Response:
+    """Say under which licence the data of a data response may be used (RFC 8288 Link)."""
+    licence = site().release.metadata.licence
+    if licence is None or request.blueprint not in DATA_BLUEPRINTS or response.status_code >= 400:
+        return response
+    link = f'<{licence.iri}>; rel="license"'
+    existing = response.headers.get("Link")
+    response.headers["Link"] = f"{existing}, {link}" if existing else link
     return response
 
 

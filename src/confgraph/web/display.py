@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 from werkzeug.datastructures import LanguageAccept
 
 LabelLookup = Callable[[Iterable[URIRef]], dict[URIRef, list[Literal]]]
+# Language vocabularies whose IRIs end in a language code (…/iso639-1/en names English).
+LANGUAGE_VOCABULARIES = (
+    "http://id.loc.gov/vocabulary/iso639-1/",
+    "http://id.loc.gov/vocabulary/iso639-2/",
+    "http://lexvo.org/id/iso639-1/",
+    "http://lexvo.org/id/iso639-3/",
+    "http://publications.europa.eu/resource/authority/language/",
+)
 
 
 def pick_label(labels: Iterable[Literal], accept: LanguageAccept, fallback: str) -> Literal | None:
@@ -41,6 +53,7 @@ class Labeller:
         self.lookup, self.namespaces = lookup, namespaces
         self.accept, self.fallback = accept, fallback
         self._cache: dict[URIRef, str] = {}
+        self._named: set[URIRef] = set()  # the IRIs that have a label of their own
 
     def prefetch(self, nodes: Iterable[Node]) -> None:
         """Fetch the labels of every IRI among nodes in one store call."""
@@ -48,7 +61,32 @@ class Labeller:
         found = self.lookup(wanted)
         for iri in wanted:
             label = pick_label(found.get(iri, []), self.accept, self.fallback)
+            if label is None:
+                label = self.language_name(iri)
+            if label is not None:
+                self._named.add(iri)
             self._cache[iri] = str(label) if label is not None else self.short(iri)
+
+    def plain(self, node: Node) -> str:
+        """Return a term's label, else its local name in words (honorific prefix)."""
+        text = self.label(node)
+        if not isinstance(node, URIRef) or node in self._named:
+            return text
+        return plain_words(node)
+
+    def language_name(self, iri: URIRef) -> str | None:
+        """Name the language an ISO 639 IRI stands for, in the reader's language (English)."""
+        text = str(iri)
+        space = next((s for s in LANGUAGE_VOCABULARIES if text.startswith(s)), None)
+        if space is None:
+            return None
+        code = text[len(space) :].strip("/").lower()
+        wanted = self.accept.best_match(babel_languages()) or self.fallback
+        try:
+            name = Locale.parse(wanted).languages.get(code)
+        except (ValueError, UnknownLocaleError):
+            return None
+        return name or None
 
     def label(self, node: Node) -> str:
         """Return a node's label (a literal's own text)."""
@@ -67,6 +105,22 @@ class Labeller:
         except (KeyError, ValueError):
             return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or str(iri)
         return f"{prefix}:{name}" if prefix else name
+
+
+def plain_words(iri: URIRef) -> str:
+    """Return the local name of an IRI as words: containedInPlace gives contained in place."""
+    name = str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", name).split()
+    if not words:
+        return str(iri)
+    rest = [w if w.isupper() and len(w) > 1 else w.lower() for w in words[1:]]
+    return " ".join([words[0], *rest])  # a class keeps its capital: RoleDuringEvent
+
+
+@functools.cache
+def babel_languages() -> list[str]:
+    """Return the languages Babel can name languages in (its locales)."""
+    return sorted(locale_identifiers())
 
 
 def local_datetime(value: Literal, zone: str | None) -> str:
@@ -100,3 +154,28 @@ def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
         return moment.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         return moment
+
+
+def local_dates(start: Node | None, end: Node | None, zone: str | None) -> str:
+    """Show the days an event spans in the venue's zone as programmes do (4-5 September 2017)."""
+    first, last = (_as_datetime(v) if isinstance(v, Literal) else None for v in (start, end))
+    if first is None:
+        return ""
+    first = _in_zone(first, zone)
+    last = _in_zone(last, zone) if last is not None else first
+    if first.date() == last.date():
+        return f"{first:%-d %B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first:%-d}\u2013{last:%-d %B %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %B} \u2013 {last:%-d %B %Y}"
+    return f"{first:%-d %B %Y} \u2013 {last:%-d %B %Y}"
+
+
+def utc_offset(value: Node | None, zone: str | None) -> str | None:
+    """Return the UTC offset (UTC+02:00) of the venue's zone at a moment, if both are known."""
+    moment = _as_datetime(value) if isinstance(value, Literal) else None
+    if moment is None or moment.tzinfo is None:
+        return None
+    offset = _in_zone(moment, zone).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
+from confgraph.web import citation, datasetpage
 from confgraph.web.app import site
 from confgraph.web.conditional import data_etag, not_modified, tagged
-from confgraph.web.resources import render_page
 from confgraph.web.service import served_description
+from confgraph.web.terms import vocabulary
 
 blueprint = Blueprint("dumps", __name__)
 
@@ -100,9 +101,37 @@ def _description(fmt: Format) -> Response:
         others,
     )
     if fmt is HTML:
-        html = render_page(URIRef(current.addresses.dataset()), current.bind(graph))
-        response = Response(html, mimetype="text/html")
+        response = Response(render_dataset(graph), mimetype="text/html")
     else:
         response = Response(serialize_graph(current.bind(graph), fmt), mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response
+
+
+def render_dataset(description: Graph) -> str:
+    """Render the dataset page: title, publisher, licence, citation, sources, classes."""
+    current = site()
+    dataset = URIRef(current.addresses.dataset())
+    metadata = current.release.metadata
+    labeller = current.labeller()
+    found_classes = datasetpage.classes(description, dataset)
+    found_properties = datasetpage.properties(description, dataset)
+    labeller.prefetch(c.iri for c in [*found_classes, *found_properties])
+    served = set(current.store.graphs())
+    extensions = [f for f in DESCRIPTION_FORMATS if f is not HTML]
+    return render_template(
+        "dataset.html",
+        meta=metadata,
+        own_licences={source.name: source for source in metadata.sources},
+        bibtex=citation.bibtex(metadata),
+        csl=citation.csl_json_text(metadata),
+        files=sorted(current.release.files.values(), key=lambda f: f.name),
+        sources=datasetpage.sources(description, dataset, current.release.base, served),
+        graphs=datasetpage.graphs(description, dataset),
+        classes=found_classes,
+        properties=found_properties,
+        plain=labeller.plain,
+        short=labeller.short,
+        vocabulary=vocabulary,
+        alternates=[(f, url_for("dumps.dataset", extension=f.extension)) for f in extensions],
+    )

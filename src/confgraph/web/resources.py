@@ -10,19 +10,22 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from confgraph.formats import GRAPH_FORMATS, HTML, Format, find_format, negotiate, serialize_graph
+from confgraph.vocab import SCHEMA
 from confgraph.web.addresses import split_extension
 from confgraph.web.app import site
 from confgraph.web.conditional import data_etag, not_modified, tagged
-from confgraph.web.display import Labeller, local_datetime
+from confgraph.web.display import Labeller, local_datetime, pick_label
 from confgraph.web.views import PREFIXES, Section, sparql_iri, view_for
 
 blueprint = Blueprint("resources", __name__)
 
 PAGE_FORMATS = (HTML, *GRAPH_FORMATS.values())
+# What a page shows under its title: the first of these the resource has.
+DESCRIPTIONS = (SCHEMA.description, RDFS.comment, DCTERMS.description)
 ZONE_QUERY = (
     PREFIXES
     + """SELECT ?zone WHERE {{
@@ -108,19 +111,35 @@ def render_page(iri: URIRef, graph: Graph) -> str:
     labeller.prefetch(_nodes(graph, sections))
     path = site().addresses.local_path(str(iri)) or ""
     zone = time_zone(iri)
+    types = sorted(graph.objects(iri, RDF.type), key=labeller.label)
+    description = describe(graph, iri)
+    from confgraph.web.programme import schema_events  # programme's pages use this module
+
     return render_template(
         "resource.html",
         iri=iri,
         title=labeller.label(iri),
-        types=sorted(graph.objects(iri, RDF.type), key=labeller.label),
-        outgoing=group_links(graph.predicate_objects(iri), labeller),
+        description=description,
+        types=types,
+        events=schema_events(iri, types, labeller),
+        outgoing=group_links(
+            ((p, o) for p, o in graph.predicate_objects(iri) if o != description), labeller
+        ),
         incoming=group_links(((p, s) for s, p in graph.subject_predicates(iri)), labeller),
         sections=sections,
         alternates=[(fmt, f"{request.script_root}{path}.{fmt.extension}") for fmt in PAGE_FORMATS],
         jsonld=json.loads(serialize_graph(graph, GRAPH_FORMATS["json-ld"])),
         sparql=url_for("sparql.endpoint", query=f"DESCRIBE <{iri}>"),
         show=shower(labeller, zone),
+        plain=labeller.plain,
+        short=labeller.short,
     )
+
+
+def describe(graph: Graph, iri: URIRef) -> Literal | None:
+    """Return the description of a resource to show under its title, in the reader's language."""
+    texts = [o for p in DESCRIPTIONS for o in graph.objects(iri, p) if isinstance(o, Literal)]
+    return pick_label(texts, request.accept_languages, site().settings.default_language)
 
 
 def time_zone(iri: URIRef) -> str | None:
@@ -135,7 +154,7 @@ def shower(labeller: Labeller, zone: str | None) -> Any:
     def show(node: Node) -> str:
         if isinstance(node, Literal) and node.datatype is not None:
             return local_datetime(node, zone)
-        return labeller.label(node)
+        return labeller.plain(node)  # a term without a label reads as words, not cg:name
 
     return show
 
@@ -149,7 +168,7 @@ def group_links(pairs: Any, labeller: Labeller) -> list[tuple[URIRef, list[Node]
         groups[predicate].append(value)
     return [
         (predicate, sorted(groups[predicate], key=labeller.label))
-        for predicate in sorted(groups, key=labeller.label)
+        for predicate in sorted(groups, key=labeller.plain)
     ]
 
 
