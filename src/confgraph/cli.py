@@ -14,8 +14,8 @@ from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.link.commands import link
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
-from confgraph.starter import start_dataset
 from confgraph.publishing import publish_command
+from confgraph.starter import start_dataset
 from confgraph.validate import SHAPES_DIR
 from confgraph.web.commands import query, serve
 
