@@ -19,6 +19,7 @@ COPIES = (
     "reference/countries.csv",
     "reference/organisations.csv",
     "reference/README.md",
+    "reference/iso3166-m49.csv",
 )
 MEETING_DESCRIBED = """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -55,6 +56,7 @@ def test_init_writes_a_dataset_to_edit(started: Path) -> None:
         "programmes/example-2017-09-vienna-excerpt.yaml",
         "reference/README.md",
         "reference/countries.csv",
+        "reference/iso3166-m49.csv",
         "reference/organisations.csv",
     ]
     example = (started / "programmes/example-2017-09-vienna-excerpt.yaml").read_text("utf-8")
