@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, RDFS, SKOS, VOID
 from confgraph.build import build_dataset
 from confgraph.cli import main
 from confgraph.iris import Iris
-from confgraph.link.client import ClientSettings
+from confgraph.link.client import ClientSettings, EndpointError, SparqlClient
 from confgraph.link.graphs import add_linked_graphs
 from confgraph.link.linkset import read_linkset
 from confgraph.link.run import run_link
@@ -196,3 +196,13 @@ def test_a_session_page_shows_its_topic_by_the_linkset_s_label(
     assert page.status_code == 200
     assert f'href="{WD}Q990000030" title="{WD}Q990000030">test topic</a>' in html
     assert 'href="https://example.org/concept/not-wikidata"' in html  # no label: its IRI
+
+
+def test_retries_wait_longer_each_time(test_data: Path) -> None:
+    waits: list[float] = []
+    with failing_endpoint(503) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query"
+        client = SparqlClient(settings(url, retries=3, backoff=0.5), sleep=waits.append)
+        with pytest.raises(EndpointError, match="HTTP 503"):
+            client.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert waits == [0.5, 1.0, 2.0] and server.hits == 4

@@ -13,9 +13,11 @@ from rdflib.namespace import FOAF, PROV, SKOS
 
 from confgraph.build import build_dataset
 from confgraph.cli import main
+from confgraph.errors import DataError
 from confgraph.iris import Iris
 from confgraph.link.graphs import add_linked_graphs
 from confgraph.load import load_catalogue
+from confgraph.pipeline import publish
 
 TEST_DATA = Path(__file__).resolve().parent / "data" / "linking"
 HEADER = "local,relation,external,note,contributor\n"
@@ -102,3 +104,21 @@ def test_a_missing_column_is_named(data: Path) -> None:
         result.exit_code == 2
         and "mine.csv:1: missing column(s): note, contributor" in result.output
     )
+
+
+def test_a_linkset_naming_an_unknown_resource_stops_the_build_at_its_line(
+    data: Path, tmp_path: Path
+) -> None:
+    good = "organisation/nobody,skos:closeMatch,https://ror.org/00test000,,A. Researcher\n"
+    written = run_import(data, good)[2]
+    out = tmp_path / "out"
+    first = publish(data, out, IRIS, cache_dir=out / "cache")
+    assert publish(data, out, IRIS, cache_dir=out / "cache").changed is False
+    text = written.read_text("utf-8").replace("organisation/nobody", "organisation/no-such")
+    written.write_text(text, "utf-8")
+    with pytest.raises(DataError) as caught:
+        publish(data, out, IRIS, cache_dir=out / "cache")
+    line = text.splitlines().index('  - local: "organisation/no-such"') + 1
+    assert (caught.value.line, caught.value.path.endswith("contributed-mine.yaml")) == (line, True)
+    assert "names no resource" in caught.value.message
+    assert (out / "current").resolve() == first.release  # the published release stays

@@ -120,6 +120,8 @@ ex:vienna a cg:City, schema:City ;
 ex:aut a cg:Country, schema:Country ;
     schema:name "Austria" ; rdfs:label "Austria" ; skos:altLabel "Republic of Austria" ;
     cg:isoAlpha3 "AUT" ; schema:identifier "AUT" ; owl:sameAs wd:Q40 .
+ex:aut cg:isoAlpha2 "AT" ; cg:isoNumeric "040" ; cg:inRegion ex:europe .
+ex:europe a skos:Concept ; skos:prefLabel "Europe"@en .
 
 ex:iom a org:Organization, schema:Organization, foaf:Organization ;
     schema:name "International Organization for Migration" ;
@@ -433,6 +435,21 @@ VIOLATIONS = [
         "organisation-wikidata-page-not-item",
         "Organization-sameAs",
         replace("ex:iom", "owl:sameAs", "<https://www.wikidata.org/wiki/Q206247>"),
+    ),
+    case(
+        "country-alpha-2-lower-case",
+        "Country-isoAlpha2",
+        replace("ex:aut", "cg:isoAlpha2", '"at"'),
+    ),
+    case(
+        "country-numeric-as-number",
+        "Country-isoNumeric",
+        replace("ex:aut", "cg:isoNumeric", "40"),
+    ),
+    case(
+        "country-region-not-concept",
+        "Country-inRegion",
+        replace("ex:aut", "cg:inRegion", "ex:vienna"),
     ),
 ]
 

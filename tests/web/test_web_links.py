@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from htmlparse import parse_html
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID
+from rdfparse import parse_rdf
 
 from confgraph.iris import Iris
 from confgraph.pipeline import run_build
@@ -58,3 +61,21 @@ def test_the_linkset_graph_page_says_what_the_description_says(client: FlaskClie
     response = client.get("/graph/links/wikidata.nt")
     assert response.status_code == 200
     assert b"http://www.wikidata.org/entity/Q40" in response.get_data()
+
+
+def test_the_void_lists_every_linkset_with_its_count(client: FlaskClient) -> None:
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    void = parse_rdf(response.get_data(), "turtle")
+    counts = {
+        str(void.value(node, VOID.linkPredicate)): void.value(node, VOID.triples).toPython()
+        for node in void.subjects(RDF.type, VOID.Linkset)
+    }
+    assert counts == {str(OWL.sameAs): 26, str(SKOS.exactMatch): 12}
+    for node in void.subjects(RDF.type, VOID.Linkset):
+        assert void.value(node, VOID.objectsTarget) == URIRef("https://www.wikidata.org/")
+        assert void.value(node, VOID.subjectsTarget) == URIRef("https://w3id.org/confgraph/dataset")
+    graph = URIRef("https://w3id.org/confgraph/graph/links/wikidata")
+    activity = void.value(graph, PROV.wasGeneratedBy)
+    assert any("loopback" in str(c) for c in void.objects(activity, RDFS.comment))
+    assert void.value(activity, PROV.used) is not None  # the endpoint asked
+    assert void.value(graph, DCTERMS.license) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -140,16 +141,16 @@ def _row(row: dict, line: int, iris: Iris, subjects: set, known: dict, shown: st
 
 
 def _linkset(name: str, licence: str, links: list[Link], source: str) -> Linkset:
-    hosts = {
-        urlsplit(link.external)._replace(path="/", query="", fragment="").geturl() for link in links
-    }
+    externals = [link.external for link in links]
+    hosts = {_dataset_of(external) for external in externals}
     target = hosts.pop() if len(hosts) == 1 else "urn:confgraph:several-datasets"
+    prefix = os.path.commonprefix(externals)  # noqa: RUF071 (IRIs, compared as text)
     contributors = sorted({link.contributor for link in links if link.contributor})
     return Linkset(
         target=name,
-        title=f"links contributed by {', '.join(contributors)}",
+        title=urlsplit(target).netloc or "several datasets",
         objects_target=target,
-        uri_space=target if target.startswith("http") else "http",
+        uri_space=prefix[: prefix.rfind("/") + 1] or prefix,
         licence=licence,
         generated_at=build_time().isoformat(timespec="seconds").replace("+00:00", "Z"),
         method=METHOD,

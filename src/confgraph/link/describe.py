@@ -93,6 +93,8 @@ def _external(graph: Graph, linkset: Linkset | None) -> URIRef:
     }
     node = URIRef(values["objects_target"])
     graph.add((node, RDF.type, VOID.Dataset))
+    title = linkset.title if linkset else WIKIDATA["title"]
+    graph.add((node, DCTERMS.title, Literal(title, lang="en")))
     graph.add((node, VOID.uriSpace, Literal(values["uri_space"])))
     return node
 

@@ -1,0 +1,1 @@
+"""Link the data to external datasets: reconciliation, linksets, reference graphs."""
