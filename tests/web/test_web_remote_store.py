@@ -102,6 +102,8 @@ def test_graph_variables_are_bound_to_the_public_names(stores: tuple[Store, Stor
     assert {row[0] for row in rows} == {
         GRAPH,
         SHARED,
+        URIRef(BASE + "/graph/m49"),
+        URIRef(BASE + "/graph/links/wikidata"),
         URIRef(BASE + "/graph/void"),
         URIRef("https://w3id.org/confgraph/ontology"),
     }

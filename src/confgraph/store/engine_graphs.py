@@ -60,11 +60,16 @@ class ReleaseGraphs:
 
     @classmethod
     def of_release(cls, release: Release) -> ReleaseGraphs:
-        """Name the graphs of a release on disk: its VoID subsets, void and ontology graphs."""
+        """Name the graphs of a release on disk: its VoID subsets, void and ontology graphs.
+
+        Every graph of a release is named under `<base>/graph/`; a subset's source elsewhere
+        (the file the M49 graph was read from) is a file, not a graph.
+        """
         description = release.graph("void.ttl")
         subsets = description.objects(None, DCTERMS.source)
         iris = Iris(release.base)
-        public = [g for g in subsets if isinstance(g, URIRef)]
+        prefix = release.base.rstrip("/") + "/graph/"
+        public = [g for g in subsets if isinstance(g, URIRef) and str(g).startswith(prefix)]
         public += [iris.void_graph(), ONTOLOGY_IRI]
         return cls.of(release.base, release.release_id, public)
 

@@ -117,8 +117,11 @@ def expected_counts(release: Release, graphs: ReleaseGraphs) -> dict[URIRef, int
     for subset in description.objects(dataset, VOID.subset):
         source = description.value(subset, DCTERMS.source)
         size = description.value(subset, VOID.triples)
-        if isinstance(source, URIRef) and isinstance(size, Literal):
-            counts[graphs.engine(source)] = int(size)
+        if not isinstance(source, URIRef) or not isinstance(size, Literal):
+            continue
+        target = graphs.engine(source)
+        if target != NO_GRAPH:  # a subset derived from a file (the M49 table), not a graph
+            counts[target] = int(size)
     size = description.value(dataset, VOID.triples)
     if isinstance(size, Literal):
         counts[graphs.default] = int(size)
