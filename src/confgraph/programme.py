@@ -27,6 +27,7 @@ from confgraph.model import (
     Participation,
     Person,
     Programme,
+    Source,
     Statement,
     Venue,
     WrittenInput,
@@ -38,6 +39,7 @@ from confgraph.programme_parts import (
     read_dates,
     read_flag,
     read_heading,
+    read_notes,
     read_series,
     read_span,
 )
@@ -108,10 +110,32 @@ class ProgrammeReader:
             read_flag(self.top, "statements_incomplete"),
             read_flag(self.top, "inputs_incomplete"),
         )
+        sources = self._sources()
         self.top.done()
         return Programme(
-            self.top.path, meeting, self.people, groups, statements, inputs, aliases, *flags
+            self.top.path,
+            meeting,
+            self.people,
+            groups,
+            statements,
+            inputs,
+            aliases,
+            *flags,
+            sources,
         )
+
+    def _sources(self) -> tuple[Source, ...]:
+        """Read `sources`: the pages the programme was taken from, with what is known of each."""
+        sources = []
+        for entry in self._maps("sources"):
+            url = entry.get("url", str)
+            problem = url_problem(url) if url else ""
+            if problem:
+                raise entry.error(f"{reprlib.repr(url)} {problem}", "url")
+            title, retrieved = entry.require("title", str), entry.get("retrieved", dt.date)
+            sources.append(Source(title, url, retrieved, read_notes(entry)))
+            entry.done()
+        return tuple(sources)
 
     def _maps(self, key: str) -> list[YamlMap]:
         found = self.top.get(key, list)
@@ -159,6 +183,7 @@ class ProgrammeReader:
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
         person = self._this_meeting(entry, person)
+        person = dataclasses.replace(person, notes=read_notes(entry))
         entry.done()
         line = people.key_line(key)
         self.claims.extend(person_claims(person, line))
@@ -208,6 +233,7 @@ class ProgrammeReader:
             end_date=end_date,
             series_ordinal=series.ordinal,
             series_ordinal_label=series.ordinal_label,
+            notes=read_notes(entry),
         )
         check_days_within(entry, meeting.days, start_date, end_date)
         entry.done()
@@ -230,6 +256,7 @@ class ProgrammeReader:
         alt_names = entry.get("alt_names", list)
         if alt_names:
             venue = dataclasses.replace(venue, alt_names=tuple(t for t, _ in alt_names.strings()))
+        venue = dataclasses.replace(venue, notes=read_notes(entry))
         entry.done()
         return venue
 
@@ -257,7 +284,8 @@ class ProgrammeReader:
         items = self._day_items(_non_empty(entry, "items"), date)
         if not items:
             raise entry.error("'items' must list at least one item, not only headings", "items")
-        day = Day(date, entry.require("label", str), items, read_flag(entry, "items_incomplete"))
+        incomplete = read_flag(entry, "items_incomplete")
+        day = Day(date, entry.require("label", str), items, incomplete, read_notes(entry))
         entry.done()
         return day
 
@@ -297,6 +325,7 @@ class ProgrammeReader:
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
             links=self._links(entry),
             people_incomplete=read_flag(entry, "people_incomplete"),
+            notes=read_notes(entry),
         )
         check_within(entry, item, parent)
         if children:
@@ -314,7 +343,10 @@ class ProgrammeReader:
         if person not in self.people:
             raise entry.error(f"unknown person '{person}' (define it under 'people')", "person")
         participation = Participation(
-            person, _choice(entry, "role", ROLE_NAMES), entry.get("listed_as", str)
+            person,
+            _choice(entry, "role", ROLE_NAMES),
+            entry.get("listed_as", str),
+            read_notes(entry),
         )
         entry.done()
         return participation
@@ -337,6 +369,7 @@ class ProgrammeReader:
             language=language,
             on_behalf_of=self._agent(entry, "on_behalf_of", behalf) if behalf else None,
             key=self._optional_key(entry, "statement"),
+            notes=read_notes(entry),
         )
         entry.done()
         return statement
@@ -347,6 +380,7 @@ class ProgrammeReader:
             group=_choice(entry, "group", tuple(groups)),
             listed_as=entry.require("listed_as", str),
             key=self._optional_key(entry, "input"),
+            notes=read_notes(entry),
         )
         entry.done()
         return written

@@ -115,3 +115,11 @@ def read_heading(entry: YamlMap) -> str | None:
     heading = entry.require("heading", str)
     entry.done()  # a heading entry holds nothing else
     return heading
+
+
+def read_notes(entry: YamlMap) -> tuple[str, ...]:
+    """Return an entity's editorial notes: one text, or a list of texts."""
+    if isinstance(entry.data.get("notes"), str):
+        return (entry.require("notes", str),)
+    found = entry.get("notes", list)
+    return tuple(text for text, _ in found.strings()) if found else ()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from confgraph.errors import DataError
 from confgraph.model import AgentRef, Country, Organisation
+from confgraph.programme_parts import read_notes
 from confgraph.yamlmap import YamlMap, display_path, read_yaml
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -79,6 +80,7 @@ def _read_organisation(top: YamlMap, key: str, countries: dict[str, Country]) ->
         country=country,
         part_of=entry.get("part_of", str),
         alt_labels=tuple(text for text, _ in aliases.strings()) if aliases else (),
+        notes=read_notes(entry),
     )
     entry.done()
     return organisation

@@ -172,3 +172,29 @@ def test_agenda_lists_speakers_in_the_order_of_the_source_page(client: FlaskClie
         "panelists: Gabriella E. Sanchez; Mark Shaw; Jorgen Carling",
         "moderator: Rafael Mariano Grossi",
     ]
+
+
+def section_texts(client: FlaskClient, path: str) -> dict[str, str]:
+    """Return the titled sections of a resource page by title, as text."""
+    response = client.get(path)
+    assert response.status_code == 200
+    page = parse_html(response.get_data(as_text=True))
+    return {s.iter("h2")[0].text: s.text for s in page.iter("section") if s.iter("h2")}
+
+
+def test_the_meeting_page_shows_its_source_and_the_curators_notes(client: FlaskClient) -> None:
+    sections = section_texts(client, "/id/meeting/2017-09-vienna-smuggling-trafficking.html")
+    assert "Smuggling and trafficking of migrants" in sections["Sources"]
+    assert "does not name the co-facilitators" in sections["Curator's notes"]
+
+
+def test_an_annotated_statement_shows_its_note_and_its_meetings_source(
+    client: FlaskClient,
+) -> None:
+    path = (
+        "/id/meeting/2017-09-vienna-smuggling-trafficking/statement/"
+        "international-organization-for-migration.html"
+    )
+    sections = section_texts(client, path)
+    assert "read as the International Organization for Migration" in sections["Curator's notes"]
+    assert "Smuggling and trafficking of migrants" in sections["Sources"]
