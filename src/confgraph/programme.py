@@ -9,7 +9,7 @@ import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pyoxigraph import NamedNode
 
@@ -43,7 +43,8 @@ from confgraph.programme_parts import (
     read_series,
     read_span,
 )
-from confgraph.reference import KEY_PATTERN, parse_agent
+from confgraph.reference import KEY_PATTERN, country_message, parse_agent
+from confgraph.suggest import hint
 from confgraph.yamlmap import YamlList, YamlMap, read_yaml
 
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
@@ -89,10 +90,10 @@ class ProgrammeReader:
     ) -> None:
         self.top = read_yaml(path)
         self.claims: list[Claim] = []
-        self.listing_keys: set[tuple[str, str]] = set()
+        self.listing_keys: dict[tuple[str, str], int] = {}  # (kind, key) -> line
         self.countries = countries
         self.organisations = organisations
-        self.item_keys: set[str] = set()
+        self.item_keys: dict[str, int] = {}  # key -> line of its key
         self.people: dict[str, Person] = {}
         self.zone = ZoneInfo("UTC")
         self.lines: dict[tuple[str, str], int] = {}  # (kind, key) -> line, for warnings
@@ -245,12 +246,12 @@ class ProgrammeReader:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder
             shown = reprlib.repr(name)
-            raise entry.error(f"unknown time zone {shown} (use an IANA name)", "timezone") from exc
+            raise entry.error(zone_message(shown, name), "timezone") from exc
 
     def _venue(self, entry: YamlMap) -> Venue:
         country = entry.require("country", str)
         if country not in self.countries:
-            raise entry.error(f"unknown country code '{country}'", "country")
+            raise entry.error(country_message(country, self.countries), "country")
         name = entry.require("name", str)
         venue = Venue(entry.get("key", str) or name, name, entry.require("city", str), country)
         alt_names = entry.get("alt_names", list)
@@ -272,10 +273,13 @@ class ProgrammeReader:
 
     def _days(self, entry: YamlMap) -> tuple[Day, ...]:
         days: list[Day] = []
+        lines: dict[dt.date, int] = {}
         for day_map in _non_empty(entry, "days").maps():
             day = self._day(day_map)
-            if any(other.date == day.date for other in days):
-                raise day_map.error(f"day {day.date} is listed twice", "date")
+            if day.date in lines:
+                message = f"day {day.date} is listed twice: on line {lines[day.date]} and here"
+                raise day_map.error(message, "date")
+            lines[day.date] = day_map.key_line("date")
             days.append(day)
         return tuple(days)
 
@@ -304,8 +308,11 @@ class ProgrammeReader:
         key = entry.require("key", str)
         _check_key(entry, key, "key")
         if key in self.item_keys:
-            raise entry.error(f"programme item key '{key}' is used twice", "key")
-        self.item_keys.add(key)
+            first = self.item_keys[key]
+            raise entry.error(
+                f"programme item key '{key}' is used twice: on line {first} and here", "key"
+            )
+        self.item_keys[key] = entry.key_line("key")
         self.lines["item", key] = entry.line
         kind = _choice(entry, "kind", ITEM_KINDS)
         start, end = read_span(entry, key, date, self.zone)
@@ -341,7 +348,8 @@ class ProgrammeReader:
     def _participant(self, entry: YamlMap) -> Participation:
         person = entry.require("person", str)
         if person not in self.people:
-            raise entry.error(f"unknown person '{person}' (define it under 'people')", "person")
+            message = f"unknown person '{person}' (define it under 'people')"
+            raise entry.error(message + hint(person, self.people), "person")
         participation = Participation(
             person,
             _choice(entry, "role", ROLE_NAMES),
@@ -354,7 +362,8 @@ class ProgrammeReader:
     def _statement(self, entry: YamlMap, groups: dict[str, str]) -> Statement:
         at = entry.get("at", str)
         if at and at not in self.item_keys:
-            raise entry.error(f"unknown programme item '{at}' (no item has this key)", "at")
+            message = f"unknown programme item '{at}' (no item has this key)"
+            raise entry.error(message + hint(at, self.item_keys), "at")
         language = entry.get("language", str)
         if language and not LANGUAGE_PATTERN.fullmatch(language):
             raise entry.error(
@@ -390,8 +399,11 @@ class ProgrammeReader:
         if key:
             _check_key(entry, key, "key")
             if (kind, key) in self.listing_keys:
-                raise entry.error(f"{kind} key '{key}' is used twice", "key")
-            self.listing_keys.add((kind, key))
+                first = self.listing_keys[kind, key]
+                raise entry.error(
+                    f"{kind} key '{key}' is used twice: on line {first} and here", "key"
+                )
+            self.listing_keys[kind, key] = entry.key_line("key")
         return key
 
     def _aliases(self, entry: YamlMap | None) -> dict[AgentRef, tuple[str, ...]]:
@@ -445,5 +457,13 @@ def _check_key(owner: YamlMap, key: str, field: str | None = None) -> None:
 def _choice(entry: YamlMap, key: str, allowed: tuple[str, ...]) -> str:
     value = entry.require(key, str)
     if value not in allowed:
-        raise entry.error(f"{key} '{value}' is not one of: {', '.join(allowed)}", key)
+        message = f"{key} '{value}' is not one of: {', '.join(allowed)}"
+        raise entry.error(message + hint(value, allowed), key)
     return value
+
+
+def zone_message(shown: str, name: str) -> str:
+    """Say that a time zone is unknown, offering the closest IANA names and examples."""
+    suggestion = hint(name, available_timezones())
+    examples = "Europe/Zurich (Geneva), Europe/Vienna, America/New_York"
+    return f"unknown time zone {shown} (use an IANA name){suggestion}; for example {examples}"
