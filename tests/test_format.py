@@ -325,4 +325,42 @@ def test_the_vienna_programme_publishes_its_source_and_its_decisions(vienna: Gra
     flex = iris.written_input(key, "flex-leag")
     assert "Flex Leag Intacom Africa" in notes_of(vienna, flex)[0]
     assert "co-facilitators" in notes_of(vienna, iris.item(key, "opening"))[0]
-    assert len(notes_of(vienna, iris.meeting(key))) == 6
+    assert len(notes_of(vienna, iris.meeting(key))) == 7
+
+
+def test_the_vienna_meeting_and_days_are_at_the_venue_its_items_in_their_rooms(
+    vienna: Graph,
+) -> None:
+    iris = Iris()
+    key = "2017-09-vienna-smuggling-trafficking"
+    venue = iris.place("vienna-international-centre")
+    plenary = iris.place("vienna-international-centre", "Plenary Room")
+    assert vienna.value(iris.meeting(key), SCHEMA.location) == venue
+    for date in (dt.date(2017, 9, 4), dt.date(2017, 9, 5)):
+        assert vienna.value(iris.day(key, date), SCHEMA.location) == venue
+    for item_key in ("opening", "panel-1", "panel-2", "panel-3", "summary-panel", "closing"):
+        assert vienna.value(iris.item(key, item_key), SCHEMA.location) == plenary, item_key
+    assert vienna.value(iris.item(key, "day-1-lunch"), SCHEMA.location) == venue
+    side = vienna.value(iris.item(key, "side-event-data-revolution"), SCHEMA.location)
+    assert side == iris.place("vienna-international-centre", "Room M2")
+    start = vienna.value(iris.meeting(key), SCHEMA.startDate)
+    assert start == Literal("2017-09-04T10:00:00+02:00", datatype=XSD.dateTime)
+
+
+def test_the_vienna_roles_keep_the_order_of_the_page(vienna: Graph) -> None:
+    iris = Iris()
+    key = "2017-09-vienna-smuggling-trafficking"
+
+    def people(item_key: str) -> list[str]:
+        roles = vienna.subjects(CONF.during, iris.item(key, item_key))
+        ordered = sorted(roles, key=lambda role: int(vienna.value(role, SCHEMA.position)))
+        return [str(vienna.value(role, CONF.isHeldBy)).rsplit("/", 1)[1] for role in ordered]
+
+    assert people("panel-1") == [
+        "gabriella-e-sanchez",
+        "mark-shaw",
+        "jorgen-carling",
+        "rafael-mariano-grossi",
+    ]
+    assert people("summary-panel")[-1] == "joy-ngozi-ezeilo"
+    assert people("summary-panel")[0] == "rafael-mariano-grossi"

@@ -60,14 +60,14 @@ ex:meeting a cg:Meeting, schema:Event ;
     schema:alternateName "TS"@en ; cg:seriesOrdinal 1 ; cg:seriesOrdinalLabel "Session one"@en ;
     schema:startDate "2017-09-04T10:00:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T18:00:00+02:00"^^xsd:dateTime ;
-    cg:timeZone "Europe/Vienna" ; schema:location ex:plenary ; cg:inSeries ex:series ;
+    cg:timeZone "Europe/Vienna" ; schema:location ex:vic ; cg:inSeries ex:series ;
     schema:subEvent ex:day ; cg:background <https://example.org/concept-note.pdf> .
 
 ex:day a cg:ProgrammeDay, schema:Event ;
     schema:name "Day 1"@en ; rdfs:label "Day 1"@en ; cg:date "2017-09-04"^^xsd:date ;
     schema:startDate "2017-09-04T10:00:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T18:00:00+02:00"^^xsd:dateTime ;
-    schema:location ex:plenary ; schema:superEvent ex:meeting ;
+    schema:location ex:vic ; schema:superEvent ex:meeting ;
     schema:subEvent ex:opening, ex:panel, ex:lunch, ex:summary, ex:closing .
 
 ex:opening a cg:ProgrammeItem, cg:OpeningSegment, schema:Event ;
@@ -312,6 +312,9 @@ VIOLATIONS = [
         "meeting-in-a-city",
         "Meeting-location",
         replace("ex:meeting", "schema:location", "ex:vienna"),
+    ),
+    case(
+        "day-in-a-city", "ProgrammeDay-location", replace("ex:day", "schema:location", "ex:vienna")
     ),
     case("series-without-meetings", "MeetingSeries-subEvent", drop("ex:series", "schema:subEvent")),
     case("day-date-as-string", "ProgrammeDay-date", replace("ex:day", "cg:date", '"2017-09-04"')),

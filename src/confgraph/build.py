@@ -164,7 +164,7 @@ class ProgrammeWriter:
         add_notes(self.graph, subject, meeting.notes)
         add_sources(self.graph, self.iris, self.key, self.programme.sources)
         self.graph.add((subject, CG.timeZone, Literal(meeting.timezone)))
-        self.graph.add((subject, SCHEMA.location, self._room(meeting.room)))
+        self.graph.add((subject, SCHEMA.location, self._venue()))  # its items are in rooms
         if meeting.series:
             self._series(subject, meeting.series)
         self._links(subject, meeting.links)
@@ -217,7 +217,7 @@ class ProgrammeWriter:
         add_span(self.graph, subject, *day_span(day))
         day_extras(self.graph, subject, day)
         add_notes(self.graph, subject, day.notes)
-        self.graph.add((subject, SCHEMA.location, self._room(self.programme.meeting.room)))
+        self.graph.add((subject, SCHEMA.location, self._venue()))
         self._nest(meeting, subject)
         for position, item in enumerate(day.items, start=1):
             self._item(subject, item, position)

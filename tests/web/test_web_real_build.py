@@ -198,3 +198,14 @@ def test_an_annotated_statement_shows_its_note_and_its_meetings_source(
     sections = section_texts(client, path)
     assert "read as the International Organization for Migration" in sections["Curator's notes"]
     assert "Smuggling and trafficking of migrants" in sections["Sources"]
+
+
+def test_the_agenda_places_the_meeting_at_its_venue_and_keeps_the_summary_order(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/programme/2017-09-vienna-smuggling-trafficking").get_data(as_text=True)
+    where = next(p for p in parse_html(html).iter("p") if p.attrs.get("class") == "where")
+    assert where.text.startswith("Vienna International Centre")
+    roles = agenda_roles(client, "Summary panel: Synopsis of the main conclusions and outcomes")
+    assert roles[0].startswith("presenters: Rafael Mariano Grossi; Elisabeth Tichy-Fisslberger")
+    assert roles[1] == "thematic expert: Joy Ngozi Ezeilo"
