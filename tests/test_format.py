@@ -364,3 +364,12 @@ def test_the_vienna_roles_keep_the_order_of_the_page(vienna: Graph) -> None:
     ]
     assert people("summary-panel")[-1] == "joy-ngozi-ezeilo"
     assert people("summary-panel")[0] == "rafael-mariano-grossi"
+
+
+def test_a_venue_key_means_one_venue_in_every_file(mini_data: Path) -> None:
+    path = second_file(mini_data, {"name: Example Centre": "name: Another Centre"})
+    with pytest.raises(DataError, match="venue 'centre' is 'Example Centre in Vienna, AUT'"):
+        load_catalogue(mini_data)
+    second_file(mini_data, {})
+    assert len(load_catalogue(mini_data).programmes) == 2
+    assert path.exists()

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pyoxigraph import NamedNode
 
 from confgraph.errors import DataError
-from confgraph.iris import RESERVED_GRAPHS
+from confgraph.iris import RESERVED_GRAPHS, slugify
 from confgraph.model import (
     ITEM_KINDS,
     ROLE_NAMES,
@@ -259,6 +259,8 @@ class ProgrammeReader:
             venue = dataclasses.replace(venue, alt_names=tuple(t for t, _ in alt_names.strings()))
         venue = dataclasses.replace(venue, notes=read_notes(entry))
         entry.done()
+        meaning = f"{venue.name} in {venue.city}, {venue.country}"
+        self.claims.append(Claim("venue", slugify(venue.key), meaning, entry.line))
         return venue
 
     def _links(self, entry: YamlMap) -> tuple[str, ...]:
