@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, SKOS, XSD
 
 from confgraph.build import build_dataset, data_graph
 from confgraph.errors import DataError
@@ -261,3 +261,115 @@ def test_items_in_different_places_at_one_time_do_not_warn(mini_data: Path) -> N
         'end: "12:30"\n          description',
     )
     assert build_and_validate(mini_data, IRIS).warnings == ()
+
+
+def notes_of(graph: Graph, subject: URIRef) -> list[str]:
+    return sorted(str(n) for n in graph.objects(subject, SKOS.editorialNote))
+
+
+def test_sources_are_published_with_what_is_known_of_each(hearing_data: Path) -> None:
+    graph = graph_of(hearing_data)
+    meeting = IRIS.meeting("hearing")
+    first, second = IRIS.source("hearing", 1), IRIS.source("hearing", 2)
+    assert set(graph.objects(meeting, PROV.wasDerivedFrom)) == {first, second}
+    assert set(graph.objects(meeting, DCTERMS.source)) == {first, second}
+    assert graph.value(first, SCHEMA.url) == URIRef("https://example.org/hearing/programme")
+    assert graph.value(first, CG.retrieved) == Literal("2018-01-10", datatype=XSD.date)
+    assert graph.value(second, DCTERMS.title) == Literal("A second page")
+    assert graph.value(second, SCHEMA.url) is None and graph.value(second, CG.retrieved) is None
+    assert notes_of(graph, second) == ["The address of this page is not known."]
+
+
+def test_notes_on_items_and_roles_are_editorial_notes(hearing_data: Path) -> None:
+    graph = graph_of(hearing_data)
+    assert notes_of(graph, item("closing")) == [
+        "It ends the listed day.",
+        "The page gives no speaker for the closing.",
+    ]
+    assert notes_of(graph, IRIS.role("hearing", "panel-1", "bob", "moderator")) == [
+        "Read as the chair."
+    ]
+    assert graph.value(item("closing"), SKOS.editorialNote).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("url: https://example.org/hearing/programme", "url: ftp://example.org/x", "not an http"),
+        ("retrieved: 2018-01-10", "retrieved: January 2018", "must be a date"),
+        ("notes: The address of this page is not known.", "notes: [1]", "expected text"),
+        ("title: A second page\n", "\n", "missing required field 'title'"),
+    ],
+)
+def test_a_wrong_source_or_note_is_named(
+    hearing_data: Path, old: str, new: str, message: str
+) -> None:
+    edit(hearing_data, HEARING, old, new)
+    with pytest.raises(DataError, match=message):
+        load_catalogue(hearing_data)
+
+
+def test_the_vienna_programme_publishes_its_source_and_its_decisions(vienna: Graph) -> None:
+    iris = Iris()
+    key = "2017-09-vienna-smuggling-trafficking"
+    source = iris.source(key, 1)
+    assert vienna.value(iris.meeting(key), PROV.wasDerivedFrom) == source
+    assert vienna.value(source, DCTERMS.title) == Literal("Smuggling and trafficking of migrants")
+    assert vienna.value(source, SCHEMA.url) is None, "the seed does not give the address"
+    assert "neither its address nor the date it was retrieved" in notes_of(vienna, source)[0]
+    imo = iris.statement(key, "international-organization-for-migration")
+    assert "read as the International Organization for Migration" in notes_of(vienna, imo)[0]
+    ohchr = "office-of-the-high-commissioner-for-human-rights"
+    panel_4 = iris.statement(key, f"{ohchr}-at-summary-panel")
+    assert '"panel 4" is read as the summary panel' in notes_of(vienna, panel_4)[0]
+    flex = iris.written_input(key, "flex-leag")
+    assert "Flex Leag Intacom Africa" in notes_of(vienna, flex)[0]
+    assert "co-facilitators" in notes_of(vienna, iris.item(key, "opening"))[0]
+    assert len(notes_of(vienna, iris.meeting(key))) == 7
+
+
+def test_the_vienna_meeting_and_days_are_at_the_venue_its_items_in_their_rooms(
+    vienna: Graph,
+) -> None:
+    iris = Iris()
+    key = "2017-09-vienna-smuggling-trafficking"
+    venue = iris.place("vienna-international-centre")
+    plenary = iris.place("vienna-international-centre", "Plenary Room")
+    assert vienna.value(iris.meeting(key), SCHEMA.location) == venue
+    for date in (dt.date(2017, 9, 4), dt.date(2017, 9, 5)):
+        assert vienna.value(iris.day(key, date), SCHEMA.location) == venue
+    for item_key in ("opening", "panel-1", "panel-2", "panel-3", "summary-panel", "closing"):
+        assert vienna.value(iris.item(key, item_key), SCHEMA.location) == plenary, item_key
+    assert vienna.value(iris.item(key, "day-1-lunch"), SCHEMA.location) == venue
+    side = vienna.value(iris.item(key, "side-event-data-revolution"), SCHEMA.location)
+    assert side == iris.place("vienna-international-centre", "Room M2")
+    start = vienna.value(iris.meeting(key), SCHEMA.startDate)
+    assert start == Literal("2017-09-04T10:00:00+02:00", datatype=XSD.dateTime)
+
+
+def test_the_vienna_roles_keep_the_order_of_the_page(vienna: Graph) -> None:
+    iris = Iris()
+    key = "2017-09-vienna-smuggling-trafficking"
+
+    def people(item_key: str) -> list[str]:
+        roles = vienna.subjects(CONF.during, iris.item(key, item_key))
+        ordered = sorted(roles, key=lambda role: int(vienna.value(role, SCHEMA.position)))
+        return [str(vienna.value(role, CONF.isHeldBy)).rsplit("/", 1)[1] for role in ordered]
+
+    assert people("panel-1") == [
+        "gabriella-e-sanchez",
+        "mark-shaw",
+        "jorgen-carling",
+        "rafael-mariano-grossi",
+    ]
+    assert people("summary-panel")[-1] == "joy-ngozi-ezeilo"
+    assert people("summary-panel")[0] == "rafael-mariano-grossi"
+
+
+def test_a_venue_key_means_one_venue_in_every_file(mini_data: Path) -> None:
+    path = second_file(mini_data, {"name: Example Centre": "name: Another Centre"})
+    with pytest.raises(DataError, match="venue 'centre' is 'Example Centre in Vienna, AUT'"):
+        load_catalogue(mini_data)
+    second_file(mini_data, {})
+    assert len(load_catalogue(mini_data).programmes) == 2
+    assert path.exists()

@@ -125,7 +125,8 @@ def test_the_build_command_prints_every_error_on_its_own_line(
     assert result.output.splitlines()[-3:] == [
         "error: 2 errors in 2 file(s):",
         f"{paths[1]}:{first}: panel number must be 1 or more, not 0",
-        f"{paths[9]}:{second}: unknown time zone 'Mars/Olympus' (use an IANA name)",
+        f"{paths[9]}:{second}: unknown time zone 'Mars/Olympus' (use an IANA name);"
+        " for example Europe/Zurich (Geneva), Europe/Vienna, America/New_York",
     ]
 
 

@@ -38,6 +38,7 @@ PREFIXES = {
     "iso639": "http://id.loc.gov/vocabulary/iso639-1/",
     "org": "http://www.w3.org/ns/org#",
     "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
@@ -54,17 +55,19 @@ ex:series a cg:MeetingSeries, schema:EventSeries ;
 
 ex:meeting a cg:Meeting, schema:Event ;
     schema:name "Thematic session"@en ; rdfs:label "Thematic session"@en ;
+    prov:wasDerivedFrom ex:page ; dcterms:source ex:page ;
+    skos:editorialNote "The page names no co-facilitators."@en ;
     schema:alternateName "TS"@en ; cg:seriesOrdinal 1 ; cg:seriesOrdinalLabel "Session one"@en ;
     schema:startDate "2017-09-04T10:00:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T18:00:00+02:00"^^xsd:dateTime ;
-    cg:timeZone "Europe/Vienna" ; schema:location ex:plenary ; cg:inSeries ex:series ;
+    cg:timeZone "Europe/Vienna" ; schema:location ex:vic ; cg:inSeries ex:series ;
     schema:subEvent ex:day ; cg:background <https://example.org/concept-note.pdf> .
 
 ex:day a cg:ProgrammeDay, schema:Event ;
     schema:name "Day 1"@en ; rdfs:label "Day 1"@en ; cg:date "2017-09-04"^^xsd:date ;
     schema:startDate "2017-09-04T10:00:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T18:00:00+02:00"^^xsd:dateTime ;
-    schema:location ex:plenary ; schema:superEvent ex:meeting ;
+    schema:location ex:vic ; schema:superEvent ex:meeting ;
     schema:subEvent ex:opening, ex:panel, ex:lunch, ex:summary, ex:closing .
 
 ex:opening a cg:ProgrammeItem, cg:OpeningSegment, schema:Event ;
@@ -115,6 +118,9 @@ ex:m2 a cg:Room, schema:Place ;
 ex:vic a cg:Venue, schema:Place ;
     schema:name "Vienna International Centre" ; rdfs:label "Vienna International Centre" ;
     schema:containedInPlace ex:vienna ; skos:altLabel "VIC" .
+ex:page a cg:Source, prov:Entity, foaf:Document ; dcterms:title "Thematic session" ;
+    rdfs:label "Thematic session" ; schema:url <https://example.org/session> ;
+    cg:retrieved "2017-09-01"^^xsd:date .
 ex:vienna a cg:City, schema:City ;
     schema:name "Vienna" ; rdfs:label "Vienna" ; schema:containedInPlace ex:aut .
 ex:aut a cg:Country, schema:Country ;
@@ -181,6 +187,7 @@ NODE_SHAPES = {
     "ListingGroupShape": ["cg:ListingGroup"],
     "PersonShape": ["foaf:Person", "schema:Person"],
     "OrganizationShape": ["org:Organization"],
+    "SourceShape": ["cg:Source"],
 }
 
 
@@ -271,6 +278,22 @@ VIOLATIONS = [
             + replace("ex:meeting", "schema:endDate", '"2017-09-04"^^xsd:date')[2],
         ),
     ),
+    case("source-without-title", "Source-title", drop("ex:page", "dcterms:title")),
+    case(
+        "source-retrieved-as-text",
+        "Source-retrieved",
+        replace("ex:page", "cg:retrieved", '"September 2017"'),
+    ),
+    case(
+        "meeting-derived-from-a-bare-page",
+        "Meeting-wasDerivedFrom",
+        replace("ex:meeting", "prov:wasDerivedFrom", "<https://example.org/other>"),
+    ),
+    case(
+        "note-without-language",
+        "editorialNote",
+        replace("ex:meeting", "skos:editorialNote", '"untagged"'),
+    ),
     case("input-without-position", "WrittenInput-position", drop("ex:input", "schema:position")),
     case("meeting-without-end", "Meeting-endDate", drop("ex:meeting", "schema:endDate")),
     case(
@@ -291,6 +314,9 @@ VIOLATIONS = [
         "meeting-in-a-city",
         "Meeting-location",
         replace("ex:meeting", "schema:location", "ex:vienna"),
+    ),
+    case(
+        "day-in-a-city", "ProgrammeDay-location", replace("ex:day", "schema:location", "ex:vienna")
     ),
     case("series-without-meetings", "MeetingSeries-subEvent", drop("ex:series", "schema:subEvent")),
     case("day-date-as-string", "ProgrammeDay-date", replace("ex:day", "cg:date", '"2017-09-04"')),

@@ -78,6 +78,8 @@ class AgentWriter:
         if organisation.part_of:
             parent = self.iri(AgentRef("organisation", organisation.part_of))
             add((subject, ORG.subOrganizationOf, parent))
+        for note in organisation.notes:
+            add((subject, SKOS.editorialNote, Literal(note, lang="en")))
 
     def _names(self, subject: URIRef, name: str) -> None:
         self.graph.add((subject, SCHEMA.name, Literal(name)))
@@ -102,6 +104,8 @@ class AgentWriter:
             self.graph.add((subject, SCHEMA.affiliation, self.iri(ref)))
         for ref in person.meeting_affiliations:  # held during this meeting only
             self._affiliation(person, ref, meeting)
+        for note in person.notes:
+            add((subject, SKOS.editorialNote, Literal(note, lang="en")))
         return subject
 
     def _affiliation(self, person: Person, ref: AgentRef, meeting: str) -> None:

@@ -12,6 +12,8 @@ from rdflib.term import Node
 
 from confgraph.agents import AgentWriter
 from confgraph.build_parts import (
+    add_notes,
+    add_sources,
     add_span,
     day_extras,
     day_span,
@@ -159,8 +161,10 @@ class ProgrammeWriter:
             self.graph.add((subject, SCHEMA.alternateName, en(meeting.short_title)))
         add_span(self.graph, subject, *meeting_span(meeting))
         meeting_extras(self.graph, subject, self.programme)
+        add_notes(self.graph, subject, meeting.notes)
+        add_sources(self.graph, self.iris, self.key, self.programme.sources)
         self.graph.add((subject, CG.timeZone, Literal(meeting.timezone)))
-        self.graph.add((subject, SCHEMA.location, self._room(meeting.room)))
+        self.graph.add((subject, SCHEMA.location, self._venue()))  # its items are in rooms
         if meeting.series:
             self._series(subject, meeting.series)
         self._links(subject, meeting.links)
@@ -194,6 +198,7 @@ class ProgrammeWriter:
         self.graph.add((city, SCHEMA.containedInPlace, country))
         self._place(subject, (CG.Venue, SCHEMA.Place), venue.name)
         venue_extras(self.graph, subject, venue)
+        add_notes(self.graph, subject, venue.notes)
         self.graph.add((subject, SCHEMA.containedInPlace, city))
         return subject
 
@@ -216,7 +221,8 @@ class ProgrammeWriter:
         self.graph.add((subject, CG.date, Literal(day.date.isoformat(), datatype=XSD.date)))
         add_span(self.graph, subject, *day_span(day))
         day_extras(self.graph, subject, day)
-        self.graph.add((subject, SCHEMA.location, self._room(self.programme.meeting.room)))
+        add_notes(self.graph, subject, day.notes)
+        self.graph.add((subject, SCHEMA.location, self._venue()))
         self._nest(meeting, subject)
         for position, item in enumerate(day.items, start=1):
             self._item(subject, item, position)
@@ -228,6 +234,7 @@ class ProgrammeWriter:
         self.graph.add((subject, DCTERMS.title, en(item.title)))
         add_span(self.graph, subject, *item_span(item))
         item_extras(self.graph, subject, item)
+        add_notes(self.graph, subject, item.notes)
         self.graph.add((subject, SCHEMA.location, self._item_location(item)))
         if item.description:
             self.graph.add((subject, SCHEMA.description, en(item.description)))
@@ -243,6 +250,7 @@ class ProgrammeWriter:
                 subject, item, participation.person, participation.role, participation.listed_as
             )
             self.graph.add((role, SCHEMA.position, Literal(order)))  # the order the file lists
+            add_notes(self.graph, role, participation.notes)
         for order, child in enumerate(item.items, start=1):
             self._item(subject, child, order)
 
@@ -330,6 +338,7 @@ class ProgrammeWriter:
             self.graph.add((subject, CG.onBehalfOf, self.agents.iri(statement.on_behalf_of)))
         if statement.language:
             self.graph.add((subject, DCTERMS.language, ISO639[statement.language]))
+        add_notes(self.graph, subject, statement.notes)
         return subject
 
     def _input(self, written: WrittenInput, slug: str) -> URIRef:
@@ -340,4 +349,5 @@ class ProgrammeWriter:
         self.graph.add((subject, SCHEMA.name, en(label)))
         for ref in written.authors:
             self.graph.add((subject, CG.submittedBy, self.agents.iri(ref)))
+        add_notes(self.graph, subject, written.notes)
         return subject

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from confgraph.model import Day, Item, Meeting, Programme, Venue
+from confgraph.iris import Iris
+from confgraph.model import Day, Item, Meeting, Programme, Source, Venue
 from confgraph.vocab import CG, SCHEMA
 
 Triple = tuple[Node, Node, Node]
@@ -105,3 +106,29 @@ def venue_extras(graph: set[Triple], subject: URIRef, venue: Venue) -> None:
     """Record a venue's other names (a short name such as UNHQ)."""
     for name in venue.alt_names:
         graph.add((subject, SKOS.altLabel, Literal(name)))
+
+
+def add_notes(graph: set[Triple], subject: URIRef, notes: tuple[str, ...]) -> None:
+    """Record a curator's editorial notes on an entity (how its source was read)."""
+    for note in notes:
+        graph.add((subject, SKOS.editorialNote, Literal(note, lang="en")))
+
+
+def add_sources(
+    graph: set[Triple], iris: Iris, meeting: str, sources: tuple[Source, ...]
+) -> None:
+    """Record the pages a meeting's programme was read from, each as far as it is known."""
+    subject = iris.meeting(meeting)
+    for number, source in enumerate(sources, start=1):
+        page = iris.source(meeting, number)
+        graph.add((subject, PROV.wasDerivedFrom, page))
+        graph.add((subject, DCTERMS.source, page))
+        for cls in (CG.Source, PROV.Entity, FOAF.Document):
+            graph.add((page, RDF.type, cls))
+        graph.add((page, DCTERMS.title, Literal(source.title)))
+        graph.add((page, RDFS.label, Literal(source.title)))
+        if source.url:
+            graph.add((page, SCHEMA.url, URIRef(source.url)))
+        if source.retrieved:
+            graph.add((page, CG.retrieved, _date(source.retrieved)))
+        add_notes(graph, page, source.notes)

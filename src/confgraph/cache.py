@@ -167,7 +167,7 @@ def encode(key: str, entry: Entry) -> bytes:
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     body = b"".join(sorted(lines))  # one line per quad: the same entry gives the same bytes
     claims = [[c.kind, c.key, c.meaning, c.line] for c in entry.claims]
-    sha = hashlib.sha256(body).hexdigest()
+    sha = entry_checksum(claims, list(entry.warnings), body)
     header = {
         "format": FORMAT,
         "key": key,
@@ -178,6 +178,12 @@ def encode(key: str, entry: Entry) -> bytes:
     return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
 
 
+def entry_checksum(claims: list, warnings: list, body: bytes) -> str:
+    """Return the SHA-256 of an entry's claims, warnings and quads (the header is covered too)."""
+    head = json.dumps([claims, warnings], ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(head + b"\n" + body).hexdigest()
+
+
 def decode(data: bytes, key: str, terms: Terms) -> Entry:
     """Read an entry back, or raise CorruptEntry when it does not verify."""
     head, _, body = data.partition(b"\n")
@@ -185,12 +191,12 @@ def decode(data: bytes, key: str, terms: Terms) -> Entry:
         header = json.loads(head)
         if header["format"] != FORMAT or header["key"] != key:
             raise CorruptEntry("it belongs to another key or format")
-        if hashlib.sha256(body).hexdigest() != header["sha256"]:
+        if entry_checksum(header["claims"], header["warnings"], body) != header["sha256"]:
             raise CorruptEntry("its checksum differs")
         claims = tuple(
             Claim(str(k), str(n), str(m), int(line)) for k, n, m, line in header["claims"]
         )
-        warnings = tuple(str(text) for text in header.get("warnings", ()))
+        warnings = tuple(str(text) for text in header["warnings"])
         graphs = terms.graphs(ox.parse(body, format=ox.RdfFormat.N_QUADS))
     except CorruptEntry:
         raise

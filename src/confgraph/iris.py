@@ -109,6 +109,10 @@ class Iris:
         """Return the IRI of a person's affiliation stated by a meeting."""
         return self._id("meeting", meeting, "affiliation", person, agent)
 
+    def source(self, meeting: str, number: int) -> URIRef:
+        """Return the IRI of the n-th source (a page) a programme was read from."""
+        return self._id("meeting", meeting, "source", str(number))
+
     def person(self, key: str) -> URIRef:
         """Return a person's IRI."""
         return self._id("person", key)

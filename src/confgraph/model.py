@@ -46,6 +46,7 @@ class Organisation:
     country: str | None = None
     part_of: str | None = None
     alt_labels: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Person:
     affiliations: tuple[AgentRef, ...] = ()
     meeting_job_title: str | None = None  # held during this meeting only (`this_meeting`)
     meeting_affiliations: tuple[AgentRef, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Participation:
     person: str
     role: str
     listed_as: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Item:
     heading: str | None = None  # the heading within its day that it is listed under
     people_incomplete: bool = False
     subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Day:
     label: str
     items: tuple[Item, ...]
     items_incomplete: bool = False
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class Statement:
     language: str | None = None
     on_behalf_of: AgentRef | None = None
     key: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,7 @@ class WrittenInput:
     group: str
     listed_as: str
     key: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class Venue:
     city: str
     country: str
     alt_names: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,7 @@ class Meeting:
     series_ordinal: int | None = None
     series_ordinal_label: str | None = None
     subjects: tuple[str, ...] = ()  # IRIs of the concepts it addresses (dcterms:subject)
+    notes: tuple[str, ...] = ()
 
     @property
     def first_date(self) -> dt.date:
@@ -163,6 +172,16 @@ class Meeting:
     def last_date(self) -> dt.date:
         """Return the meeting's last date: its own end date, else its last day's."""
         return self.end_date or self.days[-1].date
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page or document a programme was read from, as far as the curator knows it."""
+
+    title: str
+    url: str | None = None
+    retrieved: dt.date | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,7 @@ class Programme:
     aliases: dict[AgentRef, tuple[str, ...]] = field(default_factory=dict)
     statements_incomplete: bool = False
     inputs_incomplete: bool = False
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)

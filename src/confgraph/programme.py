@@ -9,12 +9,12 @@ import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pyoxigraph import NamedNode
 
 from confgraph.errors import DataError
-from confgraph.iris import RESERVED_GRAPHS
+from confgraph.iris import RESERVED_GRAPHS, slugify
 from confgraph.model import (
     ITEM_KINDS,
     ROLE_NAMES,
@@ -27,6 +27,7 @@ from confgraph.model import (
     Participation,
     Person,
     Programme,
+    Source,
     Statement,
     Venue,
     WrittenInput,
@@ -38,10 +39,12 @@ from confgraph.programme_parts import (
     read_dates,
     read_flag,
     read_heading,
+    read_notes,
     read_series,
     read_span,
 )
-from confgraph.reference import KEY_PATTERN, QID_PATTERN, parse_agent
+from confgraph.reference import KEY_PATTERN, QID_PATTERN, country_message, parse_agent
+from confgraph.suggest import hint
 from confgraph.yamlmap import YamlList, YamlMap, read_yaml
 
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
@@ -87,10 +90,10 @@ class ProgrammeReader:
     ) -> None:
         self.top = read_yaml(path)
         self.claims: list[Claim] = []
-        self.listing_keys: set[tuple[str, str]] = set()
+        self.listing_keys: dict[tuple[str, str], int] = {}  # (kind, key) -> line
         self.countries = countries
         self.organisations = organisations
-        self.item_keys: set[str] = set()
+        self.item_keys: dict[str, int] = {}  # key -> line of its key
         self.people: dict[str, Person] = {}
         self.zone = ZoneInfo("UTC")
         self.lines: dict[tuple[str, str], int] = {}  # (kind, key) -> line, for warnings
@@ -108,10 +111,32 @@ class ProgrammeReader:
             read_flag(self.top, "statements_incomplete"),
             read_flag(self.top, "inputs_incomplete"),
         )
+        sources = self._sources()
         self.top.done()
         return Programme(
-            self.top.path, meeting, self.people, groups, statements, inputs, aliases, *flags
+            self.top.path,
+            meeting,
+            self.people,
+            groups,
+            statements,
+            inputs,
+            aliases,
+            *flags,
+            sources,
         )
+
+    def _sources(self) -> tuple[Source, ...]:
+        """Read `sources`: the pages the programme was taken from, with what is known of each."""
+        sources = []
+        for entry in self._maps("sources"):
+            url = entry.get("url", str)
+            problem = url_problem(url) if url else ""
+            if problem:
+                raise entry.error(f"{reprlib.repr(url)} {problem}", "url")
+            title, retrieved = entry.require("title", str), entry.get("retrieved", dt.date)
+            sources.append(Source(title, url, retrieved, read_notes(entry)))
+            entry.done()
+        return tuple(sources)
 
     def _maps(self, key: str) -> list[YamlMap]:
         found = self.top.get(key, list)
@@ -160,6 +185,7 @@ class ProgrammeReader:
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
         person = self._this_meeting(entry, person)
+        person = dataclasses.replace(person, notes=read_notes(entry))
         entry.done()
         line = people.key_line(key)
         self.claims.extend(person_claims(person, line))
@@ -216,6 +242,7 @@ class ProgrammeReader:
             series_ordinal=series.ordinal,
             series_ordinal_label=series.ordinal_label,
             subjects=self._links(entry, "subjects"),
+            notes=read_notes(entry),
         )
         check_days_within(entry, meeting.days, start_date, end_date)
         entry.done()
@@ -227,18 +254,21 @@ class ProgrammeReader:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder
             shown = reprlib.repr(name)
-            raise entry.error(f"unknown time zone {shown} (use an IANA name)", "timezone") from exc
+            raise entry.error(zone_message(shown, name), "timezone") from exc
 
     def _venue(self, entry: YamlMap) -> Venue:
         country = entry.require("country", str)
         if country not in self.countries:
-            raise entry.error(f"unknown country code '{country}'", "country")
+            raise entry.error(country_message(country, self.countries), "country")
         name = entry.require("name", str)
         venue = Venue(entry.get("key", str) or name, name, entry.require("city", str), country)
         alt_names = entry.get("alt_names", list)
         if alt_names:
             venue = dataclasses.replace(venue, alt_names=tuple(t for t, _ in alt_names.strings()))
+        venue = dataclasses.replace(venue, notes=read_notes(entry))
         entry.done()
+        meaning = f"{venue.name} in {venue.city}, {venue.country}"
+        self.claims.append(Claim("venue", slugify(venue.key), meaning, entry.line))
         return venue
 
     def _links(self, entry: YamlMap, field: str = "links") -> tuple[str, ...]:
@@ -253,10 +283,13 @@ class ProgrammeReader:
 
     def _days(self, entry: YamlMap) -> tuple[Day, ...]:
         days: list[Day] = []
+        lines: dict[dt.date, int] = {}
         for day_map in _non_empty(entry, "days").maps():
             day = self._day(day_map)
-            if any(other.date == day.date for other in days):
-                raise day_map.error(f"day {day.date} is listed twice", "date")
+            if day.date in lines:
+                message = f"day {day.date} is listed twice: on line {lines[day.date]} and here"
+                raise day_map.error(message, "date")
+            lines[day.date] = day_map.key_line("date")
             days.append(day)
         return tuple(days)
 
@@ -265,7 +298,8 @@ class ProgrammeReader:
         items = self._day_items(_non_empty(entry, "items"), date)
         if not items:
             raise entry.error("'items' must list at least one item, not only headings", "items")
-        day = Day(date, entry.require("label", str), items, read_flag(entry, "items_incomplete"))
+        incomplete = read_flag(entry, "items_incomplete")
+        day = Day(date, entry.require("label", str), items, incomplete, read_notes(entry))
         entry.done()
         return day
 
@@ -284,8 +318,11 @@ class ProgrammeReader:
         key = entry.require("key", str)
         _check_key(entry, key, "key")
         if key in self.item_keys:
-            raise entry.error(f"programme item key '{key}' is used twice", "key")
-        self.item_keys.add(key)
+            first = self.item_keys[key]
+            raise entry.error(
+                f"programme item key '{key}' is used twice: on line {first} and here", "key"
+            )
+        self.item_keys[key] = entry.key_line("key")
         self.lines["item", key] = entry.line
         kind = _choice(entry, "kind", ITEM_KINDS)
         start, end = read_span(entry, key, date, self.zone)
@@ -306,6 +343,7 @@ class ProgrammeReader:
             links=self._links(entry),
             people_incomplete=read_flag(entry, "people_incomplete"),
             subjects=self._links(entry, "subjects"),
+            notes=read_notes(entry),
         )
         check_within(entry, item, parent)
         if children:
@@ -321,9 +359,13 @@ class ProgrammeReader:
     def _participant(self, entry: YamlMap) -> Participation:
         person = entry.require("person", str)
         if person not in self.people:
-            raise entry.error(f"unknown person '{person}' (define it under 'people')", "person")
+            message = f"unknown person '{person}' (define it under 'people')"
+            raise entry.error(message + hint(person, self.people), "person")
         participation = Participation(
-            person, _choice(entry, "role", ROLE_NAMES), entry.get("listed_as", str)
+            person,
+            _choice(entry, "role", ROLE_NAMES),
+            entry.get("listed_as", str),
+            read_notes(entry),
         )
         entry.done()
         return participation
@@ -331,7 +373,8 @@ class ProgrammeReader:
     def _statement(self, entry: YamlMap, groups: dict[str, str]) -> Statement:
         at = entry.get("at", str)
         if at and at not in self.item_keys:
-            raise entry.error(f"unknown programme item '{at}' (no item has this key)", "at")
+            message = f"unknown programme item '{at}' (no item has this key)"
+            raise entry.error(message + hint(at, self.item_keys), "at")
         language = entry.get("language", str)
         if language and not LANGUAGE_PATTERN.fullmatch(language):
             raise entry.error(
@@ -346,6 +389,7 @@ class ProgrammeReader:
             language=language,
             on_behalf_of=self._agent(entry, "on_behalf_of", behalf) if behalf else None,
             key=self._optional_key(entry, "statement"),
+            notes=read_notes(entry),
         )
         entry.done()
         return statement
@@ -356,6 +400,7 @@ class ProgrammeReader:
             group=_choice(entry, "group", tuple(groups)),
             listed_as=entry.require("listed_as", str),
             key=self._optional_key(entry, "input"),
+            notes=read_notes(entry),
         )
         entry.done()
         return written
@@ -365,8 +410,11 @@ class ProgrammeReader:
         if key:
             _check_key(entry, key, "key")
             if (kind, key) in self.listing_keys:
-                raise entry.error(f"{kind} key '{key}' is used twice", "key")
-            self.listing_keys.add((kind, key))
+                first = self.listing_keys[kind, key]
+                raise entry.error(
+                    f"{kind} key '{key}' is used twice: on line {first} and here", "key"
+                )
+            self.listing_keys[kind, key] = entry.key_line("key")
         return key
 
     def _aliases(self, entry: YamlMap | None) -> dict[AgentRef, tuple[str, ...]]:
@@ -420,5 +468,13 @@ def _check_key(owner: YamlMap, key: str, field: str | None = None) -> None:
 def _choice(entry: YamlMap, key: str, allowed: tuple[str, ...]) -> str:
     value = entry.require(key, str)
     if value not in allowed:
-        raise entry.error(f"{key} '{value}' is not one of: {', '.join(allowed)}", key)
+        message = f"{key} '{value}' is not one of: {', '.join(allowed)}"
+        raise entry.error(message + hint(value, allowed), key)
     return value
+
+
+def zone_message(shown: str, name: str) -> str:
+    """Say that a time zone is unknown, offering the closest IANA names and examples."""
+    suggestion = hint(name, available_timezones())
+    examples = "Europe/Zurich (Geneva), Europe/Vienna, America/New_York"
+    return f"unknown time zone {shown} (use an IANA name){suggestion}; for example {examples}"

@@ -26,7 +26,9 @@ def read_time(entry: YamlMap, key: str, date: dt.date, zone: dt.tzinfo) -> dt.da
         return None
     match = TIME_PATTERN.fullmatch(text)
     if not match:
-        raise entry.error(f"field '{key}' must be a local time HH:MM, not {text!r}", key)
+        short = re.fullmatch(r"([0-9]):([0-5][0-9])", text)
+        advice = f' (write "0{text}")' if short else ""
+        raise entry.error(f"field '{key}' must be a local time HH:MM, not {text!r}{advice}", key)
     return dt.datetime.combine(date, dt.time(int(match[1]), int(match[2])), tzinfo=zone)
 
 
@@ -115,3 +117,11 @@ def read_heading(entry: YamlMap) -> str | None:
     heading = entry.require("heading", str)
     entry.done()  # a heading entry holds nothing else
     return heading
+
+
+def read_notes(entry: YamlMap) -> tuple[str, ...]:
+    """Return an entity's editorial notes: one text, or a list of texts."""
+    if isinstance(entry.data.get("notes"), str):
+        return (entry.require("notes", str),)
+    found = entry.get("notes", list)
+    return tuple(text for text, _ in found.strings()) if found else ()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from confgraph.errors import DataError
 from confgraph.model import AgentRef, Country, Organisation
+from confgraph.programme_parts import read_notes
+from confgraph.suggest import country_hint, hint
 from confgraph.yamlmap import YamlMap, display_path, read_yaml
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -54,7 +56,8 @@ def load_organisations(path: Path, countries: dict[str, Country]) -> dict[str, O
     for key, organisation in organisations.items():
         if organisation.part_of and organisation.part_of not in organisations:
             entry = top.require(key, YamlMap)
-            raise entry.error(f"unknown organisation '{organisation.part_of}'", "part_of")
+            message = f"unknown organisation '{organisation.part_of}'"
+            raise entry.error(message + hint(organisation.part_of, organisations), "part_of")
     return organisations
 
 
@@ -66,7 +69,7 @@ def _read_organisation(top: YamlMap, key: str, countries: dict[str, Country]) ->
     entry = top.require(key, YamlMap)
     country = entry.get("country", str)
     if country and country not in countries:
-        raise entry.error(f"unknown country code '{country}'", "country")
+        raise entry.error(country_message(country, countries), "country")
     wikidata = entry.get("wikidata", str)
     if wikidata and not QID_PATTERN.fullmatch(wikidata):
         raise entry.error(f"'{wikidata}' is not a Wikidata item id (Q123)", "wikidata")
@@ -79,6 +82,7 @@ def _read_organisation(top: YamlMap, key: str, countries: dict[str, Country]) ->
         country=country,
         part_of=entry.get("part_of", str),
         alt_labels=tuple(text for text, _ in aliases.strings()) if aliases else (),
+        notes=read_notes(entry),
     )
     entry.done()
     return organisation
@@ -92,11 +96,17 @@ def parse_agent(
     """Resolve an ISO alpha-3 code or an organisation key; raise ValueError if unknown."""
     if CODE_PATTERN.fullmatch(text):
         if text not in countries:
-            raise ValueError(f"unknown country code '{text}' (not in ISO 3166-1 alpha-3)")
+            raise ValueError(country_message(text, countries))
         return AgentRef("country", text)
     if text in organisations:
         return AgentRef("organisation", text)
     raise ValueError(
         f"unknown agent '{text}': use an ISO 3166-1 alpha-3 code (e.g. DEU) "
-        "or a key of data/organisations.yaml"
+        "or a key of data/organisations.yaml" + hint(text, organisations)
     )
+
+
+def country_message(code: str, countries: dict[str, Country]) -> str:
+    """Say that a country code is unknown, offering the closest codes with their names."""
+    names = {key: country.name for key, country in countries.items()}
+    return f"unknown country code '{code}' (not in ISO 3166-1 alpha-3){country_hint(code, names)}"

@@ -68,6 +68,10 @@ class CG(DefinedNamespace):
     statementsIncomplete: URIRef
     inputsIncomplete: URIRef
 
+    # Where a programme was read from.
+    Source: URIRef
+    retrieved: URIRef
+
 
 class CONF(DefinedNamespace):
     """The terms of ScholarlyData's Conference Ontology that confgraph uses."""

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import reprlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from confgraph.errors import DataError
+from confgraph.suggest import hint
 from confgraph.yamltree import LineDict, LineList, TreeError, parse_tree, position
 
 MAX_BYTES = 16 * 2**20
 MAX_MESSAGE = 300
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def brief(message: str) -> str:
@@ -120,13 +123,23 @@ class YamlMap:
             return value
         if kind is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
+        if kind is dt.date and isinstance(value, str) and DATE_TEXT.fullmatch(value.strip()):
+            return self._quoted_date(key, value.strip())
         raise self.error(f"field '{key}' must be {_KIND_NAMES[kind]}, not {describe(value)}", key)
+
+    def _quoted_date(self, key: str, text: str) -> dt.date:
+        """Return a date written as text ("2017-09-04"), or say why it is no date."""
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise self.error(f"field '{key}' is not a valid date: {text!r} ({exc})", key) from exc
 
     def done(self) -> None:
         """Fail on the first key that no reader asked for (a typo or unknown field)."""
         for key in self.data:
             if str(key) not in self._seen:
-                raise self.error(f"unknown field '{key}'", str(key))
+                known = self._seen - {str(k) for k in self.data}
+                raise self.error(f"unknown field '{key}'{hint(str(key), known)}", str(key))
 
 
 class YamlList:
@@ -168,6 +181,10 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, LineList):
         return "a list"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     return reprlib.repr(value)
 
 

@@ -196,7 +196,7 @@ def check_key(container: LineDict, key: Any, line: int) -> Any:
         raise TreeError(line, "a key must be text, not a mapping or a list")
     if key in container:
         first = container.key_lines[key]
-        raise TreeError(line, f"duplicate key: {key!r} is already used on line {first}")
+        raise TreeError(line, f"duplicate key {key!r}: on line {first} and here (line {line})")
     return key
 
 

@@ -179,3 +179,40 @@ def test_agenda_lists_speakers_in_the_order_of_the_source_page(client: FlaskClie
     names = ["Gabriella E. Sanchez", "Mark Shaw", "Jorgen Carling"]
     assert [roles[0].find(name) for name in names] == sorted(roles[0].find(n) for n in names)
     assert "Rafael Mariano Grossi" in roles[1]
+
+
+def section_texts(client: FlaskClient, path: str) -> dict[str, str]:
+    """Return the titled sections of a resource page by title, as text."""
+    response = client.get(path)
+    assert response.status_code == 200
+    page = parse_html(response.get_data(as_text=True))
+    return {s.iter("h2")[0].text: s.text for s in page.iter("section") if s.iter("h2")}
+
+
+def test_the_meeting_page_shows_its_source_and_the_curators_notes(client: FlaskClient) -> None:
+    sections = section_texts(client, "/id/meeting/2017-09-vienna-smuggling-trafficking.html")
+    assert "Smuggling and trafficking of migrants" in sections["Sources"]
+    assert "does not name the co-facilitators" in sections["Curator's notes"]
+
+
+def test_an_annotated_statement_shows_its_note_and_its_meetings_source(
+    client: FlaskClient,
+) -> None:
+    path = (
+        "/id/meeting/2017-09-vienna-smuggling-trafficking/statement/"
+        "international-organization-for-migration.html"
+    )
+    sections = section_texts(client, path)
+    assert "read as the International Organization for Migration" in sections["Curator's notes"]
+    assert "Smuggling and trafficking of migrants" in sections["Sources"]
+
+
+def test_the_agenda_places_the_meeting_at_its_venue_and_keeps_the_summary_order(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/programme/2017-09-vienna-smuggling-trafficking").get_data(as_text=True)
+    where = next(p for p in parse_html(html).iter("p") if p.attrs.get("class") == "where")
+    assert where.text.startswith("Vienna International Centre")
+    roles = agenda_roles(client, "Summary panel: Synopsis of the main conclusions and outcomes")
+    assert roles[0].startswith("presenters: Rafael Mariano Grossi; Elisabeth Tichy-Fisslberger")
+    assert roles[1] == "thematic expert: Joy Ngozi Ezeilo"

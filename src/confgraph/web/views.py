@@ -62,8 +62,8 @@ SELECT ?start ?end ?place ?container WHERE {{
             f"""
 SELECT ?person ?type ?listed WHERE {{
   ?role conf:during {me} ; conf:isHeldBy ?person ; conf:withRole ?type .
-  OPTIONAL {{ ?role cg:listedAs ?listed }}
-}} ORDER BY ?type ?person""",
+  OPTIONAL {{ ?role cg:listedAs ?listed }} OPTIONAL {{ ?role schema:position ?position }}
+}} ORDER BY ?position ?type ?person""",
         ),
         _table(
             store,
@@ -83,7 +83,8 @@ SELECT ?statement ?agent ?group WHERE {{
 SELECT ?part ?start ?end WHERE {{
   ?part schema:superEvent {me} .
   OPTIONAL {{ ?part schema:startDate ?start }} OPTIONAL {{ ?part schema:endDate ?end }}
-}} ORDER BY ?start ?part""",
+  OPTIONAL {{ ?part schema:position ?position }}
+}} ORDER BY ?position ?start ?part""",
         ),
     ]
     return [s for s in sections if s.rows and any(any(c is not None for c in r) for r in s.rows)]
@@ -157,6 +158,33 @@ SELECT ?agent ?title ?meeting WHERE {{
     return [s for s in sections if s.rows]
 
 
+def notes_view(store: Store, iri: URIRef) -> list[Section]:
+    """The curator's notes on a resource and the sources of the meeting it belongs to."""
+    me = sparql_iri(iri)
+    sections = [
+        _table(
+            store,
+            "Curator's notes",
+            ("Note",),
+            f"""
+SELECT ?note WHERE {{ {me} <http://www.w3.org/2004/02/skos/core#editorialNote> ?note }}
+ORDER BY ?note""",
+        ),
+        _table(
+            store,
+            "Sources",
+            ("Source", "Address", "Retrieved"),
+            f"""
+SELECT DISTINCT ?source ?url ?retrieved WHERE {{
+  {me} (schema:superEvent|cg:atMeeting|cg:deliveredAt|conf:during)* ?meeting .
+  ?meeting <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
+  OPTIONAL {{ ?source schema:url ?url }} OPTIONAL {{ ?source cg:retrieved ?retrieved }}
+}} ORDER BY ?source""",
+        ),
+    ]
+    return [s for s in sections if s.rows]
+
+
 VIEWS: tuple[tuple[frozenset[URIRef], Callable[[Store, URIRef], list[Section]]], ...] = (
     (frozenset({CG.ProgrammeItem, CG.ProgrammeDay, CG.Meeting}), event_view),
     (frozenset({CG.Country, ORG.Organization, SCHEMA.Organization}), agent_view),
@@ -169,5 +197,5 @@ def view_for(store: Store, iri: URIRef, description: Graph) -> list[Section]:
     types = set(description.objects(iri, RDF.type))
     for kinds, view in VIEWS:
         if kinds & types:
-            return view(store, iri)
-    return []
+            return [*view(store, iri), *notes_view(store, iri)]
+    return notes_view(store, iri)
