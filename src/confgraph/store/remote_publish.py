@@ -185,10 +185,9 @@ def send_batch(engine: Engine, target: URIRef, batch: list[ox.Triple], replace: 
     """Put (or add) a batch into one graph of the engine."""
     body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
     if engine.graph_store is not None:
-        key = "graph-uri" if engine.dialect == "virtuoso" else "graph"
         headers = {"Content-Type": NT}
         engine.graph_store.request(
-            "PUT" if replace else "POST", body, headers, [(key, str(target))]
+            "PUT" if replace else "POST", body, headers, [("graph", str(target))]
         ).check().close()
         return
     assert engine.update is not None
@@ -291,8 +290,7 @@ def drop_graph(engine: Engine, graph: URIRef) -> None:
         engine.update.form([("update", f"DROP SILENT GRAPH <{graph}>")], "*/*").check().close()
         return
     assert engine.graph_store is not None
-    key = "graph-uri" if engine.dialect == "virtuoso" else "graph"
-    reply = engine.graph_store.request("DELETE", None, {}, [(key, str(graph))])
+    reply = engine.graph_store.request("DELETE", None, {}, [("graph", str(graph))])
     if reply.status != 404:
         reply.check()
     reply.close()
