@@ -192,7 +192,14 @@ def send_batch(engine: Engine, target: URIRef, batch: list[ox.Triple], replace: 
         return
     assert engine.update is not None
     drop = f"DROP SILENT GRAPH <{target}> ;\n" if replace else ""
-    update = f"{drop}INSERT DATA {{ GRAPH <{target}> {{\n{body.decode()}}} }}"
+    triples = f"GRAPH <{target}> {{\n{body.decode()}}}"
+    if any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in batch
+    ):
+        # Virtuoso refuses blank nodes in INSERT DATA; a template's are new, once per request.
+        update = f"{drop}INSERT {{ {triples} }} WHERE {{}}"
+    else:
+        update = f"{drop}INSERT DATA {{ {triples} }}"
     engine.update.form([("update", update)], "*/*").check().close()
 
 
