@@ -12,13 +12,18 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from engines import Engine
 from flask import Flask
 from flask.testing import FlaskClient
 from webfixture import write_release
 
+from confgraph.cli import main
+from confgraph.iris import Iris
+from confgraph.pipeline import run_build
 from confgraph.settings import Settings
 from confgraph.store.base import Store
-from confgraph.store.registry import ENGINES, open_store
+from confgraph.store.registry import ENGINES, open_remote_store, open_store
 from confgraph.store.release import Release
 from confgraph.store.sandbox import SandboxedStore
 from confgraph.web.app import create_app
@@ -44,15 +49,59 @@ def store(release: Release) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox"])
+DATA = Path(__file__).resolve().parents[2] / "data"
+# The real engines the remote store is tested against (tests/engines.py starts them).
+REMOTE_ENGINES = {"remote-oxigraph-server": "oxigraph_engine", "remote-virtuoso": "virtuoso_engine"}
+
+
+@pytest.fixture(scope="module", params=[*sorted(ENGINES), "sandbox", *REMOTE_ENGINES])
 def any_store(request: pytest.FixtureRequest, release: Release) -> Iterator[Store]:
-    """Yield the fixture release in each engine, and in worker processes."""
+    """Yield the fixture release in each engine, in worker processes, and in real engines."""
     if request.param == "sandbox":
         store: Store = SandboxedStore("oxigraph", release.quads, workers=1, timeout=30)
+    elif request.param in REMOTE_ENGINES:
+        engine = request.getfixturevalue(REMOTE_ENGINES[request.param])
+        published = request.getfixturevalue("publish")(engine, "fixture")
+        store = open_remote_store(engine.query_url, published, 30.0)
     else:
         store = open_store(request.param, release.quads)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def publish(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Engine, str], Release]:
+    """Return a publisher of a release ("fixture" or "bundled") into an engine, once each.
+
+    It runs `confgraph publish` with the engine's credentials in the environment only.
+    """
+    releases: dict[str, Release] = {}
+    done: dict[tuple[str, str], Release] = {}
+
+    def release_of(name: str) -> Release:
+        if name not in releases:
+            where = tmp_path_factory.mktemp(f"publish-{name}")
+            current = (
+                write_release(where, exact_void=True)
+                if name == "fixture"
+                else run_build(DATA, where, Iris())
+            )
+            releases[name] = Release.open(current)
+        return releases[name]
+
+    def publish(engine: Engine, name: str) -> Release:
+        if (engine.name, name) not in done:
+            release = release_of(name)
+            result = CliRunner().invoke(
+                main,
+                ["publish", "--release", str(release.path), *engine.options(), "--keep", "10"],
+                env=engine.env(),
+            )
+            assert result.exit_code == 0, result.output
+            done[engine.name, name] = release
+        return done[engine.name, name]
+
+    return publish
 
 
 @pytest.fixture(scope="session")

@@ -166,13 +166,20 @@ VOID_TTL = (
 )
 
 
-def write_release(directory: Path, trig: str = DATA_TRIG, base: str = BASE) -> Path:
-    """Write a release directory and a `current` link beside it, as `confgraph build` does."""
+def write_release(
+    directory: Path, trig: str = DATA_TRIG, base: str = BASE, exact_void: bool = False
+) -> Path:
+    """Write a release directory and a `current` link beside it, as `confgraph build` does.
+
+    exact_void gives VoID the data's own triple count, which `confgraph publish` verifies
+    (the fixture's VoID otherwise says 120, a round number the page tests show).
+    """
     release = directory / "releases" / "20300107T000000Z-test"
     release.mkdir(parents=True)
     ontology = Graph().parse(data=ONTOLOGY_TTL, format="turtle")
     quads = rebase(trig, base) + f"\n<{ONTOLOGY}> {{\n" + ontology.serialize(format="nt") + "}\n"
     union = _union(rebase(trig, base), base)
+    void = _void(len(union) if exact_void else None)
     files = {
         "confgraph.trig": ("application/trig", quads.encode()),
         "confgraph.ttl": ("text/turtle", union.serialize(format="turtle").encode()),
@@ -182,7 +189,7 @@ def write_release(directory: Path, trig: str = DATA_TRIG, base: str = BASE) -> P
         ),
         "ontology.ttl": ("text/turtle", ONTOLOGY_TTL.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
-        "void.ttl": ("text/turtle", rebase(VOID_TTL, base).encode()),
+        "void.ttl": ("text/turtle", rebase(void, base).encode()),
     }
     manifest: dict[str, Any] = {
         "base": base,
@@ -201,6 +208,17 @@ def write_release(directory: Path, trig: str = DATA_TRIG, base: str = BASE) -> P
     (release / "release.json").write_text(json.dumps(manifest, indent=2), "utf-8")
     (directory / "current").symlink_to(Path("releases") / release.name)
     return directory / "current"
+
+
+def _void(triples: int | None) -> str:
+    """Return the fixture's VoID: as it is (None), or with the data's count and graph."""
+    if triples is None:
+        return VOID_TTL
+    subset = f"<{BASE}/dataset#graph>"
+    counted = f"void:triples {triples} ; void:subset {subset} ;"
+    return VOID_TTL.replace("void:triples 120 ;", counted) + (
+        f"{subset} a void:Dataset ; dcterms:source <{GRAPH}> ; void:triples {triples} .\n"
+    )
 
 
 def rebase(text: str, base: str) -> str:

@@ -26,6 +26,7 @@ from confgraph.errors import ReleaseError
 from confgraph.iris import Iris
 from confgraph.store.convert import rdflib_triple
 from confgraph.store.engine_graphs import (
+    NO_GRAPH,
     ReleaseGraphs,
     loaded_releases,
     pointer_graph,
@@ -139,6 +140,10 @@ def load_release(
         if not isinstance(name, ox.NamedNode):
             raise ReleaseError(f"{release.quads}: a triple outside the named graphs")
         target = graphs.engine(URIRef(name.value))
+        if target == NO_GRAPH:  # loaded there, it would be in every query's "empty" graph
+            raise ReleaseError(
+                f"{release.quads}: graph <{name.value}> is not among the graphs void.ttl lists"
+            )
         _load(engine, target, (q.triple for q in quads), sent)
     void = release.path / "void.ttl"
     _load(engine, graphs.engine(Iris(release.base).void_graph()), _file(void), sent)
