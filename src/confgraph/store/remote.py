@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from confgraph.errors import QueryRefused, QuerySyntaxError
+from confgraph.errors import QueryRefused, QuerySyntaxError, ResultTooLarge
 from confgraph.store.base import DatasetSpec, QueryResult, take_rows, too_large
 from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
@@ -132,6 +132,12 @@ class RemoteStore:
         if reply.header("X-SQL-State"):  # Virtuoso's partial ("anytime") answer
             reply.close()
             raise self.endpoint.timed_out()
+        if reply.header("X-SPARQL-MaxRows"):  # Virtuoso cut the result at its own cap
+            reply.close()
+            raise ResultTooLarge(
+                f"the result has more than {reply.header('X-SPARQL-MaxRows')} rows, the most "
+                "the SPARQL engine returns at once; add LIMIT and OFFSET to fetch it in pages"
+            )
         return reply
 
     def lookup(self, sparql: str) -> QueryResult:

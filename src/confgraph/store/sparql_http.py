@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from urllib.request import parse_http_list, parse_keqv_list
 
-from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout
+from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout, QueryTooComplex
 
 USER_VARIABLE, PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_USER", "CONFGRAPH_SPARQL_PASSWORD"
 MESSAGE_BYTES = 2000
@@ -258,6 +258,10 @@ class Reply:
             raise EngineUnavailable(
                 f"the SPARQL engine at {where} refused confgraph's credentials "
                 f"(HTTP {self.status}; see {USER_VARIABLE} and {PASSWORD_VARIABLE})"
+            )
+        if "estimated execution time" in message.lower():  # Virtuoso refuses it, as a 500
+            raise QueryTooComplex(
+                f"the SPARQL engine estimates that this query would run past its limit: {message}"
             )
         if _says_timeout(message):
             raise self.endpoint.timed_out()
