@@ -151,8 +151,8 @@ def test_virtuoso_cuts_results_at_its_row_cap_and_says_so_only_in_a_header(
 
 def test_virtuoso_timeout_answers_200_with_partial_results(virtuoso: Engine) -> None:
     slow = (
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i"
-        " FILTER(STRLEN(STR(?c)) + STRLEN(STR(?f)) > 200 + STRLEN(STR(?i))) }"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f"
+        " FILTER(STRLEN(CONCAT(STR(?c), STR(?f))) = 7) }"
     )
     started = time.monotonic()
     reply = query(virtuoso, slow, timeout="300")
@@ -162,6 +162,32 @@ def test_virtuoso_timeout_answers_200_with_partial_results(virtuoso: Engine) -> 
     # A well-formed result, empty or with a partial count (0 seen): only the header tells.
     assert reply.json()["head"]["vars"] == ["n"]
     assert time.monotonic() - started < 30
+
+
+def test_virtuoso_refuses_a_query_it_estimates_too_long_with_a_500(virtuoso: Engine) -> None:
+    huge = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    reply = query(virtuoso, huge)
+    assert reply.status == 500
+    assert b"estimated execution time" in reply.body and b"exceeds the limit" in reply.body
+
+
+def test_virtuoso_named_graphs_are_every_graph_unless_named(virtuoso: Engine) -> None:
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    other = "http://example.org/other"
+    found = {row["g"]["value"] for row in rows(virtuoso, graphs, **{"default-graph-uri": other})}
+    assert {G, SYSTEM_GRAPH} <= found
+    named = {"default-graph-uri": other, "named-graph-uri": other}
+    assert rows(virtuoso, graphs, **named) == []
+
+
+def test_virtuoso_graph_outside_the_dataset_is_not_quite_empty(virtuoso: Engine) -> None:
+    named = {"default-graph-uri": EX + "other", "named-graph-uri": EX + "other"}
+    in_g = f"GRAPH <{G}> {{ ?s ?p ?o }}"
+    assert query(virtuoso, f"ASK {{ {in_g} }}", **named).json()["boolean"] is True
+    assert rows(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ {in_g} }}", **named) == [
+        {"n": {"type": "typed-literal", "datatype": XSD + "integer", "value": "1"}}
+    ]
+    assert rows(virtuoso, f"SELECT ?s WHERE {{ {in_g} }}", **named) == []  # yet no row
 
 
 def test_virtuoso_runs_updates_sent_as_queries(virtuoso: Engine) -> None:

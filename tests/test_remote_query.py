@@ -10,6 +10,7 @@ from confgraph.errors import QueryRefused
 from confgraph.store.base import DatasetSpec
 from confgraph.store.engine_graphs import NO_GRAPH, ReleaseGraphs
 from confgraph.store.policy import read_shape
+from confgraph.store.remote_describe import describe_resources, describe_targets
 from confgraph.store.remote_query import rewrite
 
 BASE = "https://w3id.org/confgraph"
@@ -36,7 +37,7 @@ def test_engine_names_are_the_release_s_own() -> None:
 def test_without_a_dataset_the_release_s_graphs_are_the_dataset() -> None:
     query = engine_query("SELECT * WHERE { ?s ?p ?o }")
     assert query.default == (GRAPHS.default,)
-    assert set(query.named) == set(GRAPHS.to_engine.values())
+    assert set(query.named) == {*GRAPHS.to_engine.values(), NO_GRAPH}
 
 
 def test_from_clauses_become_the_protocol_s_dataset() -> None:
@@ -49,7 +50,7 @@ def test_from_clauses_become_the_protocol_s_dataset() -> None:
 
 def test_the_protocol_dataset_replaces_from_clauses() -> None:
     query = engine_query(f"SELECT * FROM <{A}> {{ ?s ?p ?o }}", DatasetSpec(named=(SHARED,)))
-    assert query.default == (NO_GRAPH,) and query.named == (GRAPHS.engine(SHARED),)
+    assert query.default == (NO_GRAPH,) and query.named == (GRAPHS.engine(SHARED), NO_GRAPH)
 
 
 def test_graph_names_are_mapped_in_the_query() -> None:
@@ -57,6 +58,8 @@ def test_graph_names_are_mapped_in_the_query() -> None:
     assert f"GRAPH <{ENGINE_A}>" in query.text
     other = engine_query(f"ASK {{ GRAPH <{BASE}/release/r0/graph/a> {{ ?s ?p ?o }} }}")
     assert f"GRAPH <{NO_GRAPH}>" in other.text
+    outside = engine_query(f"ASK FROM NAMED <{SHARED}> {{ GRAPH <{A}> {{ ?s ?p ?o }} }}")
+    assert f"GRAPH <{NO_GRAPH}>" in outside.text  # a graph outside the dataset is empty
 
 
 def test_graph_variables_join_the_public_names() -> None:
@@ -88,3 +91,16 @@ def test_the_request_base_is_the_query_s_base() -> None:
 def test_virtuoso_built_ins_are_refused(text: str) -> None:
     with pytest.raises(QueryRefused, match="engine-specific"):
         rewrite(read_shape(text), GRAPHS, None, None)
+
+
+def test_a_describe_is_split_into_its_iris_and_a_select() -> None:
+    prefix = "PREFIX id: <https://w3id.org/confgraph/id/> "
+    shape = read_shape(prefix + "DESCRIBE id:a ?x <b> WHERE { ?x ?p ?o } LIMIT 2")
+    targets = describe_targets(shape)
+    assert targets.iris == (URIRef("https://w3id.org/confgraph/id/a"), URIRef("b"))
+    assert targets.select is not None and targets.select.endswith(
+        "SELECT DISTINCT ?x WHERE { ?x ?p ?o } LIMIT 2"
+    )
+    assert describe_targets(read_shape("DESCRIBE <urn:a>")).select is None
+    ox.Store().query(targets.select)
+    ox.Store().query(describe_resources([URIRef("urn:a")]))

@@ -13,18 +13,19 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import Message
 from pathlib import Path
 
 import pytest
+from engines import Engine
 from loopback import free_port_in
-from oxigraphserver import OxigraphServer, oxigraph_server
+from remoteengine import KINDS, fresh, targets
 
 from confgraph.iris import Iris
 from confgraph.pipeline import run_build
 from confgraph.store.release import Release
-from confgraph.store.remote_publish import Engine, publish_release
-from confgraph.store.sparql_http import Endpoint
+from confgraph.store.remote_publish import publish_release
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(18150, 18190)
@@ -37,7 +38,7 @@ NEED_ENGINE = (
 FROM_DISK = ("/dumps/", "/dumps/confgraph.ttl", "/.well-known/void")
 
 
-def fresh(note: str) -> list[str]:
+def new_queries(note: str) -> list[str]:
     """Return the paths that need the engine, the query made new (the results are cached)."""
     return [NEED_ENGINE[0] + "%23" + note, *NEED_ENGINE[1:]]
 
@@ -57,19 +58,30 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     return Release.open(run_build(ROOT / "data", tmp_path_factory.mktemp("faults"), Iris()))
 
 
+@contextmanager
+def published(start, kind: str, release: Release) -> Iterator[Engine]:
+    """Run a new engine of a kind with the release published into it."""
+    with fresh(start, kind) as running:
+        publish_release(release, targets(running), 2, lambda _: None)
+        yield running
+
+
+@pytest.fixture(params=KINDS)
+def engine(request: pytest.FixtureRequest, fresh_engine, release: Release) -> Iterator[Engine]:
+    """Run each kind of engine, the release published into it."""
+    with published(fresh_engine, request.param, release) as running:
+        yield running
+
+
 @pytest.fixture()
-def engine(tmp_path: Path, release: Release) -> Iterator[OxigraphServer]:
-    """Run an Oxigraph server with the release published into it."""
-    with oxigraph_server(tmp_path / "db") as running:
-        targets = Engine(
-            Endpoint.at(running.query_url, 60), graph_store=Endpoint.at(running.store_url, 60)
-        )
-        publish_release(release, targets, 2, lambda _: None)
+def oxigraph(fresh_engine, release: Release) -> Iterator[Engine]:
+    """Run an Oxigraph server, the release published into it (start-up does not depend on it)."""
+    with published(fresh_engine, "oxigraph-server", release) as running:
         yield running
 
 
 def start_serve(
-    release: Release, engine: OxigraphServer, wait: float
+    release: Release, engine: Engine, wait: float
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `confgraph serve --engine sparql`; return the process and its address."""
     port = free_port_in(PORTS)
@@ -98,14 +110,14 @@ def stop(process: subprocess.Popen[bytes]) -> str:
     return err.decode()
 
 
-def test_engine_down_gives_503_then_recovers(release: Release, engine: OxigraphServer) -> None:
+def test_engine_down_gives_503_then_recovers(release: Release, engine: Engine) -> None:
     process, url = start_serve(release, engine, 30)
     try:
         wait_until_up(process, url)
         for path in NEED_ENGINE:
             assert get(url + path)[0] == 200, path
         engine.kill()
-        for path in fresh("down"):
+        for path in new_queries("down"):
             status, headers, body = get(url + path)
             assert status == 503, path
             assert headers["Retry-After"] == "5"
@@ -114,8 +126,8 @@ def test_engine_down_gives_503_then_recovers(release: Release, engine: OxigraphS
         assert status == 200 and b'id="summary"' in body and b'id="unavailable"' in body
         for path in FROM_DISK:
             assert get(url + path)[0] == 200, path
-        engine.start()
-        for path in (*fresh("up"), "/"):
+        engine.restart()
+        for path in (*new_queries("up"), "/"):
             status, _, body = get(url + path)
             assert status == 200, path
         assert b'id="unavailable"' not in get(url + "/")[2]
@@ -124,13 +136,14 @@ def test_engine_down_gives_503_then_recovers(release: Release, engine: OxigraphS
     assert "Traceback" not in errors
 
 
-def test_start_up_waits_for_the_engine(release: Release, engine: OxigraphServer) -> None:
+def test_start_up_waits_for_the_engine(release: Release, oxigraph: Engine) -> None:
+    engine = oxigraph
     engine.kill()
     process, url = start_serve(release, engine, 60)
     try:
         time.sleep(3)
         assert process.poll() is None  # still waiting, not given up
-        engine.start()
+        engine.restart()
         wait_until_up(process, url)
         assert get(url + NEED_ENGINE[0])[0] == 200
     finally:
@@ -138,7 +151,8 @@ def test_start_up_waits_for_the_engine(release: Release, engine: OxigraphServer)
     assert "waiting for the SPARQL engine" in errors and "cannot be reached" in errors
 
 
-def test_start_up_gives_up_after_engine_wait(release: Release, engine: OxigraphServer) -> None:
+def test_start_up_gives_up_after_engine_wait(release: Release, oxigraph: Engine) -> None:
+    engine = oxigraph
     engine.kill()
     process, _ = start_serve(release, engine, 1)
     _, err = process.communicate(timeout=60)

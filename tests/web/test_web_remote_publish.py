@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from oxigraphserver import OxigraphServer, oxigraph_server
+from engines import Engine as Running
 from rdflib import URIRef
+from remoteengine import KINDS, fresh, targets
 
 from confgraph.errors import EngineUnavailable, ReleaseError
 from confgraph.iris import Iris
@@ -40,58 +41,57 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Release, Release
     return Release.open(first), Release.open(second)
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[OxigraphServer]:
-    """Run an empty Oxigraph server for one test."""
-    with oxigraph_server(tmp_path / "db") as running:
-        yield running
+@pytest.fixture(scope="module", params=KINDS)
+def server(request: pytest.FixtureRequest, fresh_engine) -> Iterator[Running]:
+    """Run a new engine of each kind; the tests below publish into it one after another."""
+    with fresh(fresh_engine, request.param) as engine:
+        yield engine
 
 
-def engine_of(server: OxigraphServer, graph_store: bool = True) -> Engine:
-    """Return the server's publishing targets (graph store and update, or update alone)."""
-    return Engine(
-        Endpoint.at(server.query_url, 60),
-        Endpoint.at(server.update_url, 60),
-        Endpoint.at(server.store_url, 60) if graph_store else None,
-    )
+def engine_of(server: Running, graph_store: bool = True) -> Engine:
+    """Return the engine's publishing targets (graph store and update, or update alone)."""
+    return targets(server, graph_store)
 
 
-def served(server: OxigraphServer) -> str | None:
+def served(server: Running) -> str | None:
     return served_release(read_pointer(Endpoint.at(server.query_url, 10), BASE), BASE)
 
 
-def default_count(server: OxigraphServer, release: Release) -> int:
+def default_count(server: Running, release: Release) -> int:
     result = open_remote_store(server.query_url, release, 10).query(COUNT)
     return int(result.rows[0][0])  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("graph_store", [True, False], ids=["graph-store", "update-only"])
 def test_publish_loads_verifies_and_switches(
-    server: OxigraphServer, releases: tuple[Release, Release], graph_store: bool
+    server: Running, releases: tuple[Release, Release]
 ) -> None:
     release = releases[0]
     assert served(server) is None
-    done = publish_release(release, engine_of(server, graph_store), 2, lambda _: None)
+    done = publish_release(release, engine_of(server), 2, lambda _: None)
     assert done.loaded and served(server) == release.release_id
     graphs = ReleaseGraphs.of_release(release)
     query = Endpoint.at(server.query_url, 10)
     expected = remote_publish.expected_counts(release, graphs)
+    assert set(expected) >= {graphs.default, graphs.engine(URIRef(BASE + "/graph/shared"))}
     for graph, count in expected.items():
         assert count_triples(query, graph) == count > 0
     assert default_count(server, release) == expected[graphs.default]
-    again = publish_release(release, engine_of(server, graph_store), 2, lambda _: None)
+    again = publish_release(release, engine_of(server), 2, lambda _: None)
     assert not again.loaded and served(server) == release.release_id
 
 
-def test_old_releases_are_dropped_keeping_the_setting(
-    server: OxigraphServer, releases: tuple[Release, Release]
+def test_publish_through_update_alone_then_drop_old_releases(
+    server: Running, releases: tuple[Release, Release]
 ) -> None:
     first, second = releases
-    publish_release(first, engine_of(server), 2, lambda _: None)
-    publish_release(second, engine_of(server), 2, lambda _: None)
+    assert served(server) == first.release_id
+    publish_release(second, engine_of(server, graph_store=False), 2, lambda _: None)
+    assert served(server) == second.release_id
+    graphs = ReleaseGraphs.of_release(second)
+    expected = remote_publish.expected_counts(second, graphs)
+    assert default_count(server, second) == expected[graphs.default]
     pointer = read_pointer(Endpoint.at(server.query_url, 10), BASE)
     assert set(loaded_releases(pointer, BASE)) == {first.release_id, second.release_id}
-    assert served(server) == second.release_id
     assert default_count(server, first) > 0  # kept: a server still on it goes on answering
     done = publish_release(second, engine_of(server), 1, lambda _: None)
     assert done.dropped == (first.release_id,)
@@ -101,13 +101,15 @@ def test_old_releases_are_dropped_keeping_the_setting(
     assert all(count_triples(query, g) == 0 for g in old.all_engine_graphs())
     pointer = read_pointer(Endpoint.at(server.query_url, 10), BASE)
     assert set(loaded_releases(pointer, BASE)) == {second.release_id}
+    publish_release(first, engine_of(server), 2, lambda _: None)  # for the next tests
+    assert served(server) == first.release_id
 
 
 def test_a_count_that_differs_from_void_is_never_switched_in(
-    server: OxigraphServer, releases: tuple[Release, Release], tmp_path: Path
+    server: Running, releases: tuple[Release, Release], tmp_path: Path
 ) -> None:
     first, second = releases
-    publish_release(first, engine_of(server), 2, lambda _: None)
+    assert served(server) == first.release_id
     copy = tmp_path / second.path.name
     shutil.copytree(second.path, copy, ignore=shutil.ignore_patterns("store"))
     void = copy / "void.ttl"
@@ -121,12 +123,12 @@ def test_a_count_that_differs_from_void_is_never_switched_in(
 
 
 def test_an_engine_killed_mid_load_leaves_the_served_release(
-    server: OxigraphServer,
+    server: Running,
     releases: tuple[Release, Release],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first, second = releases
-    publish_release(first, engine_of(server), 2, lambda _: None)
+    assert served(server) == first.release_id
     before = default_count(server, first)
     real_send = remote_publish.send_batch
     calls = []
@@ -141,7 +143,7 @@ def test_an_engine_killed_mid_load_leaves_the_served_release(
     with pytest.raises(EngineUnavailable, match="cannot be reached"):
         publish_release(second, engine_of(server), 2, lambda _: None)
     monkeypatch.setattr(remote_publish, "send_batch", real_send)
-    server.start()
+    server.restart()
     assert served(server) == first.release_id
     assert default_count(server, first) == before
     publish_release(second, engine_of(server), 2, lambda _: None)  # the retry completes

@@ -27,8 +27,7 @@ FILE_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
 }
 MERGE_INTO_DEFAULT = (
-    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-    f"FILTER(?g != <{ONTOLOGY_IRI}>) }}"
+    f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{ONTOLOGY_IRI}>) }}"
 )
 OWL_VERSION_INFO = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 

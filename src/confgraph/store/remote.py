@@ -17,15 +17,22 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from confgraph.errors import QueryRefused, QuerySyntaxError
+from confgraph.errors import QueryRefused, QuerySyntaxError, ResultTooLarge
 from confgraph.store.base import DatasetSpec, QueryResult, take_rows, too_large
 from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
 from confgraph.store.engine_graphs import ReleaseGraphs
 from confgraph.store.oxigraph_writer import GRAPH_WRITERS, RESULT_WRITERS, syntax_message
-from confgraph.store.policy import QueryShape, checked_shape, order_variables, star_order
+from confgraph.store.policy import (
+    QueryShape,
+    checked_shape,
+    order_variables,
+    read_shape,
+    star_order,
+)
 from confgraph.store.rdflib_engine import LABEL_PROPERTIES
 from confgraph.store.release import Release
+from confgraph.store.remote_describe import describe_query, describe_resources, describe_targets
 from confgraph.store.remote_query import EngineQuery, rewrite
 from confgraph.store.sparql_http import Endpoint, Reply
 from confgraph.vocab import ONTOLOGY_IRI
@@ -40,8 +47,9 @@ READERS = {
     "text/turtle": ox.RdfFormat.TURTLE,
 }
 LABEL_BATCH = 200
-# Blank nodes reached from a described resource through blank nodes, this many hops deep.
-BNODE_DEPTH = 3
+# Engines told apart by their Server header: Virtuoso takes a time limit per request,
+# Oxigraph server a bulk load of the graph store.
+DIALECTS = ("virtuoso", "oxigraph")
 _PARSER = ox.Store()  # empty: used only to parse queries (results are lazy, never read)
 
 
@@ -92,11 +100,26 @@ class RemoteStore:
         convert: bool = True,
     ) -> tuple[tuple[str, ...] | None, Any]:
         """Send a query; return its variables (None for a graph) and its first items."""
+        if shape.form == "DESCRIBE":
+            on_deep_stack(check_syntax, shape, base)
+            construct = read_shape(describe_resources(self._described(shape, dataset, base)))
+            return self._run(construct, dataset or shape.dataset, row_limit, base, convert)
         engine_query = rewrite(shape, self.release_graphs, dataset, base)
         on_deep_stack(check_syntax, shape, base)
         graph = shape.form in ("CONSTRUCT", "DESCRIBE")
         with self.send(engine_query, GRAPH_ACCEPT if graph else RESULTS_ACCEPT) as reply:
             return read_result(reply, engine_query, row_limit, convert)
+
+    def _described(
+        self, shape: QueryShape, dataset: DatasetSpec | None, base: str | None
+    ) -> list[URIRef]:
+        """Return the IRIs a DESCRIBE names, and those its WHERE clause binds."""
+        targets = describe_targets(shape)
+        found = list(targets.iris)
+        if targets.select is not None:
+            rows = self.query(targets.select, dataset or shape.dataset, None, base).rows
+            found += [value for row in rows for value in row if isinstance(value, URIRef)]
+        return list(dict.fromkeys(found))
 
     def send(self, query: EngineQuery, accept: str) -> Reply:
         """POST a rewritten query with its dataset; return the engine's checked reply."""
@@ -109,6 +132,12 @@ class RemoteStore:
         if reply.header("X-SQL-State"):  # Virtuoso's partial ("anytime") answer
             reply.close()
             raise self.endpoint.timed_out()
+        if reply.header("X-SPARQL-MaxRows"):  # Virtuoso cut the result at its own cap
+            reply.close()
+            raise ResultTooLarge(
+                f"the result has more than {reply.header('X-SPARQL-MaxRows')} rows, the most "
+                "the SPARQL engine returns at once; add LIMIT and OFFSET to fetch it in pages"
+            )
         return reply
 
     def lookup(self, sparql: str) -> QueryResult:
@@ -289,28 +318,6 @@ def _is_iri(iri: URIRef) -> bool:
     return True
 
 
-def describe_query(iri: URIRef) -> str:
-    """Return the CONSTRUCT of iri's outgoing and incoming triples and its blank nodes.
-
-    Each branch has a template of its own, with no BIND: Virtuoso's compiler fails on
-    `FILTER(isBlank(?b)) ... BIND(?b AS ?s)` (docs/engines.md, "Deviations").
-    """
-    me = f"<{iri}>"
-    templates = [f"{me} ?p ?o .", f"?s ?i {me} ."]
-    parts = [f"{{ {me} ?p ?o }}", f"{{ ?s ?i {me} }}"]
-    for depth in range(1, BNODE_DEPTH + 1):
-        chain = [f"?c{depth}_{i}" for i in range(1, depth + 1)]
-        hops = " . ".join(
-            f"{before} ?q{depth}_{i} {after}"
-            for i, (before, after) in enumerate(zip([me, *chain], chain, strict=False), 1)
-        )
-        blank = " && ".join(f"isBlank({c})" for c in chain)
-        tail = f"{chain[-1]} ?p{depth} ?o{depth}"
-        templates.append(tail + " .")
-        parts.append(f"{{ {hops} . FILTER({blank}) {tail} }}")
-    return f"CONSTRUCT {{ {' '.join(templates)} }} WHERE {{ {' UNION '.join(parts)} }}"
-
-
 def labels_query(iris: list[URIRef]) -> str:
     """Return the SELECT of the labels of some IRIs, in the data and in the ontology."""
     subjects = " ".join(f"<{iri}>" for iri in iris)
@@ -328,6 +335,7 @@ def open_remote(query_url: str, release: Release, timeout: float) -> RemoteStore
 
 
 def probe_dialect(endpoint: Endpoint) -> str:
-    """Ask the engine a trivial query; return 'virtuoso' if it is one (it has a time limit)."""
+    """Ask the engine a trivial query; return which engine it is, if one confgraph knows."""
     with endpoint.form([("query", "ASK {}")], RESULTS_ACCEPT).check() as reply:
-        return "virtuoso" if "virtuoso" in reply.header("Server").lower() else ""
+        server = reply.header("Server").lower()
+    return next((name for name in DIALECTS if name in server), "")

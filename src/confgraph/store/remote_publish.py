@@ -38,6 +38,9 @@ from confgraph.store.sparql_http import Endpoint
 
 DATA_DUMP = "confgraph.nt.gz"
 BATCH_TRIPLES = 20000
+# A SPARQL Update is compiled whole: Virtuoso 7 refuses one of 2000 triples (its compiler
+# runs out of memory, or past 10000 lines of SQL).
+UPDATE_BATCH_TRIPLES = 500
 NT = "application/n-triples"
 
 
@@ -161,7 +164,8 @@ def _file(path: Path) -> Iterator[ox.Triple]:
 
 def _load(engine: Engine, target: URIRef, triples: Iterable[ox.Triple], sent: dict) -> None:
     """Send one graph in batches: the first replaces the graph, the next ones add to it."""
-    for batch in batches(triples, BATCH_TRIPLES):
+    size = BATCH_TRIPLES if engine.graph_store is not None else UPDATE_BATCH_TRIPLES
+    for batch in batches(triples, size):
         send_batch(engine, target, batch, replace=target not in sent)
         sent[target] = sent.get(target, 0) + len(batch)
 
@@ -188,15 +192,23 @@ def send_batch(engine: Engine, target: URIRef, batch: list[ox.Triple], replace: 
     """Put (or add) a batch into one graph of the engine."""
     body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
     if engine.graph_store is not None:
-        key = "graph-uri" if engine.dialect == "virtuoso" else "graph"
-        headers = {"Content-Type": NT}
-        engine.graph_store.request(
-            "PUT" if replace else "POST", body, headers, [(key, str(target))]
-        ).check().close()
+        params = [("graph", str(target))]
+        if engine.dialect == "oxigraph" and not replace:
+            # Oxigraph server's bulk path: three times faster; the counts are verified after.
+            params.append(("no_transaction", ""))
+        method = "PUT" if replace else "POST"
+        engine.graph_store.request(method, body, {"Content-Type": NT}, params).check().close()
         return
     assert engine.update is not None
     drop = f"DROP SILENT GRAPH <{target}> ;\n" if replace else ""
-    update = f"{drop}INSERT DATA {{ GRAPH <{target}> {{\n{body.decode()}}} }}"
+    triples = f"GRAPH <{target}> {{\n{body.decode()}}}"
+    if any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in batch
+    ):
+        # Virtuoso refuses blank nodes in INSERT DATA; a template's are new, once per request.
+        update = f"{drop}INSERT {{ {triples} }} WHERE {{}}"
+    else:
+        update = f"{drop}INSERT DATA {{ {triples} }}"
     engine.update.form([("update", update)], "*/*").check().close()
 
 
@@ -294,8 +306,7 @@ def drop_graph(engine: Engine, graph: URIRef) -> None:
         engine.update.form([("update", f"DROP SILENT GRAPH <{graph}>")], "*/*").check().close()
         return
     assert engine.graph_store is not None
-    key = "graph-uri" if engine.dialect == "virtuoso" else "graph"
-    reply = engine.graph_store.request("DELETE", None, {}, [(key, str(graph))])
+    reply = engine.graph_store.request("DELETE", None, {}, [("graph", str(graph))])
     if reply.status != 404:
         reply.check()
     reply.close()

@@ -58,14 +58,16 @@ def rewrite(
     resolve_base = urljoin(base, declared_base) if base and declared_base else declared_base or base
     _refuse_foreign(tokens, prefixes, resolve_base)
     pairs = [(e, graphs.to_public[e]) for e in dict.fromkeys(named) if e != NO_GRAPH]
-    edits, helpers = _edits(tokens, graphs, prefixes, resolve_base, pairs, shape)
+    edits, helpers = _edits(tokens, graphs, prefixes, resolve_base, pairs, shape, set(named))
+    # NO_GRAPH is always a named graph of the dataset: Virtuoso 7 answers GRAPH <g> for a
+    # graph outside the dataset with one empty solution, not none.
     text = _apply(shape.text, edits)
     if base:
         text = f"BASE <{base}>\n{text}"
     return EngineQuery(
         text,
         tuple(dict.fromkeys(default or [NO_GRAPH])),
-        tuple(dict.fromkeys(named or [NO_GRAPH])),
+        tuple(dict.fromkeys([*named, NO_GRAPH])),
         frozenset(helpers),
     )
 
@@ -116,6 +118,7 @@ def _edits(
     base: str | None,
     pairs: list[tuple[URIRef, URIRef]],
     shape: QueryShape,
+    named: set[URIRef],
 ) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Return (start, end, replacement) edits of the text and the helper variables used."""
     edits: list[tuple[int, int, str]] = []
@@ -130,6 +133,8 @@ def _edits(
         elif word == "GRAPH" and nxt is not None and nxt.kind in ("iri", "pname"):
             iri = _resolve(nxt, prefixes, base)
             engine = graphs.engine(URIRef(iri)) if iri is not None else NO_GRAPH
+            if engine not in named:  # outside the query's dataset: an empty graph
+                engine = NO_GRAPH
             edits.append((nxt.start, nxt.end, f"<{engine}>"))
         elif word == "GRAPH" and nxt is not None and nxt.kind == "var":
             close = _matching_close(tokens, i + 2)

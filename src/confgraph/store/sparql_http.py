@@ -11,15 +11,18 @@ written to a message or log.
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import os
+import secrets
 import socket
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
+from urllib.request import parse_http_list, parse_keqv_list
 
-from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout
-from confgraph.store.digest import authorization, is_digest
+from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout, QueryTooComplex
 
 USER_VARIABLE, PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_USER", "CONFGRAPH_SPARQL_PASSWORD"
 MESSAGE_BYTES = 2000
@@ -38,10 +41,11 @@ class Endpoint:
 
     url: str
     timeout: float = 10.0
-    headers: dict[str, str] = field(default_factory=dict, compare=False)
+    headers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     credentials: tuple[str, str] | None = field(default=None, compare=False, repr=False)
-    # The engine's last Digest challenge and how many requests answered it (Virtuoso).
-    digest: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # The engine's last authentication challenge, answered before it is asked again: an
+    # engine that refuses a request before reading its body would break the upload.
+    challenge: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, url: str, timeout: float) -> Endpoint:
@@ -54,12 +58,9 @@ class Endpoint:
                 f"the address of the SPARQL engine holds credentials: give them in "
                 f"{USER_VARIABLE} and {PASSWORD_VARIABLE} instead"
             )
-        headers = {"User-Agent": "confgraph"}
         user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
-        if user:
-            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        return cls(url, timeout, headers, (user, password or "") if user else None)
+        credentials = (user, password or "") if user else None
+        return cls(url, timeout, {"User-Agent": "confgraph"}, credentials)
 
     def request(
         self,
@@ -69,44 +70,57 @@ class Endpoint:
         params: list[tuple[str, str]] | None = None,
         timeout: float | None = None,
     ) -> Reply:
-        """Send one request; return its reply, whose body is read under the same deadline."""
+        """Send one request; answer one Basic or Digest challenge (Virtuoso's); return the reply.
+
+        Credentials are sent only to an engine that asks for them.
+        """
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         parts = urlsplit(self.url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if params:
             path += ("&" if parts.query else "?") + urlencode(params)
-        headers = {**self.headers, **headers}
-        if self.digest:
-            headers["Authorization"] = self._answer(method, path)
-        conn, response = self._send(method, path, body, headers, deadline)
-        if response.status != 401 or not self.credentials:
-            return Reply(self, conn, response, deadline)
-        challenge = response.getheader("WWW-Authenticate") or ""
-        if not is_digest(challenge) and "Authorization" in headers:
-            conn.close()  # Virtuoso refuses Basic without saying what it wants: ask it
-            del headers["Authorization"]
-            conn, response = self._send(method, path, body, headers, deadline)
-            challenge = response.getheader("WWW-Authenticate") or ""
-        if response.status == 401 and is_digest(challenge):
-            conn.close()
-            self.digest.update(challenge=challenge, count=0)
-            headers["Authorization"] = self._answer(method, path)
-            conn, response = self._send(method, path, body, headers, deadline)
-        return Reply(self, conn, response, deadline)
+        sent = {**self.headers, **headers}
+        if self.credentials is None:
+            return self._send(method, path, body, sent, deadline)
+        for attempt in (1, 2):
+            if not self.challenge:
+                self._learn_challenge(path, deadline)
+            try:
+                reply = self._send(
+                    method, path, body, {**sent, **self._answer(method, path)}, deadline
+                )
+            except EngineUnavailable:  # refused before the body was read: a stale challenge
+                if attempt == 2:
+                    raise
+                self.challenge.clear()
+                continue
+            if reply.status != 401 or attempt == 2:
+                return reply
+            self.challenge.update(header=reply.header("WWW-Authenticate"), count=0)
+            reply.close()
+        raise AssertionError("unreachable")
 
-    def _answer(self, method: str, path: str) -> str:
-        """Return the Digest answer to the engine's last challenge for one more request."""
-        count = int(self.digest["count"]) + 1  # type: ignore[call-overload]
-        self.digest["count"] = count
-        user, password = self.credentials or ("", "")
-        try:
-            return authorization(str(self.digest["challenge"]), method, path, user, password, count)
-        except ValueError as error:
-            raise self.unreachable(error) from None
+    def _learn_challenge(self, path: str, deadline: float) -> None:
+        """Ask the engine (HEAD, no body) which authentication it wants, if any."""
+        with self._send("HEAD", path.split("?")[0], None, dict(self.headers), deadline) as reply:
+            header = reply.header("WWW-Authenticate") if reply.status == 401 else ""
+        self.challenge.update(header=header, count=0)
+
+    def _answer(self, method: str, path: str) -> dict[str, str]:
+        """Return the Authorization header for the engine's last challenge (none if none)."""
+        header = self.challenge.get("header", "")
+        assert self.credentials is not None
+        if header.startswith("Digest "):
+            self.challenge["count"] += 1
+            return digest_answer(header, method, path, *self.credentials, self.challenge["count"])
+        if header.startswith("Basic"):
+            token = base64.b64encode(":".join(self.credentials).encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        return {}
 
     def _send(
         self, method: str, path: str, body: bytes | None, headers: dict[str, str], deadline: float
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    ) -> Reply:
         parts = urlsplit(self.url)
         kind = (
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
@@ -115,13 +129,14 @@ class Endpoint:
         try:
             conn.request(method, path, body=body, headers=headers)
             _bound(conn, deadline, self)
-            return conn, conn.getresponse()
+            response = conn.getresponse()
         except TimeoutError:
             conn.close()
             raise self.timed_out() from None
         except (OSError, http.client.HTTPException) as error:
             conn.close()
             raise self.unreachable(error) from None
+        return Reply(self, conn, response, deadline)
 
     def form(
         self, fields: list[tuple[str, str]], accept: str, timeout: float | None = None
@@ -143,6 +158,39 @@ class Endpoint:
             f"the SPARQL engine at {self.url} did not answer within the time limit of "
             f"{self.timeout:g} s (setting query_timeout); the request was abandoned"
         )
+
+
+def digest_answer(
+    challenge: str, method: str, uri: str, user: str, password: str, number: int = 1
+) -> dict[str, str]:
+    """Return the Authorization header that answers an HTTP digest challenge (RFC 7616, MD5)."""
+    fields = parse_keqv_list(parse_http_list(challenge[len("Digest ") :]))
+    realm, nonce = fields.get("realm", ""), fields.get("nonce", "")
+    cnonce, count = secrets.token_hex(8), f"{number:08x}"
+    first = _md5(f"{user}:{realm}:{password}")
+    second = _md5(f"{method}:{uri}")
+    qop = "auth" if "auth" in fields.get("qop", "").split(",") else ""
+    if qop:
+        response = _md5(f"{first}:{nonce}:{count}:{cnonce}:{qop}:{second}")
+    else:
+        response = _md5(f"{first}:{nonce}:{second}")
+    parts = [
+        f'username="{user}"',
+        f'realm="{realm}"',
+        f'nonce="{nonce}"',
+        f'uri="{uri}"',
+        f'response="{response}"',
+        "algorithm=MD5",
+    ]
+    if qop:
+        parts += [f"qop={qop}", f"nc={count}", f'cnonce="{cnonce}"']
+    if "opaque" in fields:
+        parts.append(f'opaque="{fields["opaque"]}"')
+    return {"Authorization": "Digest " + ", ".join(parts)}
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _left(deadline: float, endpoint: Endpoint) -> float:
@@ -210,6 +258,10 @@ class Reply:
             raise EngineUnavailable(
                 f"the SPARQL engine at {where} refused confgraph's credentials "
                 f"(HTTP {self.status}; see {USER_VARIABLE} and {PASSWORD_VARIABLE})"
+            )
+        if "estimated execution time" in message.lower():  # Virtuoso refuses it, as a 500
+            raise QueryTooComplex(
+                f"the SPARQL engine estimates that this query would run past its limit: {message}"
             )
         if _says_timeout(message):
             raise self.endpoint.timed_out()
