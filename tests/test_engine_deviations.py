@@ -103,6 +103,11 @@ def test_virtuoso_rewrites_lexical_forms(virtuoso: Engine) -> None:
     assert kept == ["2017-09-04T10:00:00+02:00", "2017-09-04", "42"]
 
 
+def test_virtuoso_datatype_of_a_tagged_literal_is_unbound(virtuoso: Engine) -> None:
+    text = f"SELECT (DATATYPE(?o) AS ?d) WHERE {{ GRAPH <{G}> {{ ?s <{EX}lang> ?o }} }}"
+    assert rows(virtuoso, text) == [{}]
+
+
 def test_virtuoso_blank_nodes_are_nodeid_iris(virtuoso: Engine) -> None:
     (blank,) = objects(virtuoso, "blank")
     assert blank["type"] == "bnode" and blank["value"].startswith("nodeID://")

@@ -70,17 +70,13 @@ def any_store(request: pytest.FixtureRequest, release: Release) -> Iterator[Stor
 
 
 @pytest.fixture(scope="session")
-def publish(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Engine, str], Release]:
-    """Return a publisher of a release ("fixture" or "bundled") into an engine, once each.
-
-    It runs `confgraph publish` with the engine's credentials in the environment only.
-    """
+def release_named(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Release]:
+    """Return the release "fixture" (the inline TriG, VoID exact) or "bundled" (data/ built)."""
     releases: dict[str, Release] = {}
-    done: dict[tuple[str, str], Release] = {}
 
     def release_of(name: str) -> Release:
         if name not in releases:
-            where = tmp_path_factory.mktemp(f"publish-{name}")
+            where = tmp_path_factory.mktemp(f"release-{name}")
             current = (
                 write_release(where, exact_void=True)
                 if name == "fixture"
@@ -89,9 +85,20 @@ def publish(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Engine, str],
             releases[name] = Release.open(current)
         return releases[name]
 
+    return release_of
+
+
+@pytest.fixture(scope="session")
+def publish(release_named: Callable[[str], Release]) -> Callable[[Engine, str], Release]:
+    """Return a publisher of a named release into an engine, once each per session.
+
+    It runs `confgraph publish` with the engine's credentials in the environment only.
+    """
+    done: dict[tuple[str, str], Release] = {}
+
     def publish(engine: Engine, name: str) -> Release:
         if (engine.name, name) not in done:
-            release = release_of(name)
+            release = release_named(name)
             result = CliRunner().invoke(
                 main,
                 ["publish", "--release", str(release.path), *engine.options(), "--keep", "10"],

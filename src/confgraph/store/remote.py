@@ -34,6 +34,7 @@ from confgraph.store.rdflib_engine import LABEL_PROPERTIES
 from confgraph.store.release import Release
 from confgraph.store.remote_describe import describe_query, describe_resources, describe_targets
 from confgraph.store.remote_query import EngineQuery, rewrite
+from confgraph.store.result_cap import CAP_HEADER, cut_short, probe_row_cap
 from confgraph.store.sparql_http import Endpoint, Reply
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -56,8 +57,16 @@ _PARSER = ox.Store()  # empty: used only to parse queries (results are lazy, nev
 class RemoteStore:
     """A Store over a SPARQL engine, confined to the graphs of one release."""
 
-    def __init__(self, endpoint: Endpoint, graphs: ReleaseGraphs, dialect: str = "") -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        graphs: ReleaseGraphs,
+        dialect: str = "",
+        row_cap: int | None = None,
+    ) -> None:
         self.endpoint, self.release_graphs, self.dialect = endpoint, graphs, dialect
+        self.row_cap = row_cap  # the engine's own result cap, past which it cuts results
+        self.cap_known = row_cap is not None or dialect != "virtuoso"
 
     def query(
         self,
@@ -107,8 +116,19 @@ class RemoteStore:
         engine_query = rewrite(shape, self.release_graphs, dataset, base)
         on_deep_stack(check_syntax, shape, base)
         graph = shape.form in ("CONSTRUCT", "DESCRIBE")
-        with self.send(engine_query, GRAPH_ACCEPT if graph else RESULTS_ACCEPT) as reply:
-            return read_result(reply, engine_query, row_limit, convert)
+        accept = GRAPH_ACCEPT if graph else RESULTS_ACCEPT
+        with self.send(engine_query, accept, row_limit) as reply:
+            variables, items = read_result(reply, engine_query, row_limit, convert)
+        if graph and len(items) > 1 and (cap := self.engine_cap()) is not None and len(items) > cap:
+            raise cut_short(cap)  # Virtuoso sent cap + 1 triples: cut, unsaid
+        return variables, items
+
+    def engine_cap(self) -> int | None:
+        """Return the engine's own result cap (Virtuoso's, asked once), None if it has none."""
+        if not self.cap_known:
+            self.row_cap = probe_row_cap(self.endpoint, RESULTS_ACCEPT)
+            self.cap_known = True
+        return self.row_cap
 
     def _described(
         self, shape: QueryShape, dataset: DatasetSpec | None, base: str | None
@@ -121,7 +141,7 @@ class RemoteStore:
             found += [value for row in rows for value in row if isinstance(value, URIRef)]
         return list(dict.fromkeys(found))
 
-    def send(self, query: EngineQuery, accept: str) -> Reply:
+    def send(self, query: EngineQuery, accept: str, row_limit: int | None = None) -> Reply:
         """POST a rewritten query with its dataset; return the engine's checked reply."""
         fields = [("query", query.text)]
         fields += [("default-graph-uri", str(g)) for g in query.default]
@@ -132,12 +152,10 @@ class RemoteStore:
         if reply.header("X-SQL-State"):  # Virtuoso's partial ("anytime") answer
             reply.close()
             raise self.endpoint.timed_out()
-        if reply.header("X-SPARQL-MaxRows"):  # Virtuoso cut the result at its own cap
+        cap = reply.header(CAP_HEADER)  # Virtuoso's rows reached its cap: maybe cut
+        if cap and (row_limit is None or not cap.isdigit() or row_limit >= int(cap)):
             reply.close()
-            raise ResultTooLarge(
-                f"the result has more than {reply.header('X-SPARQL-MaxRows')} rows, the most "
-                "the SPARQL engine returns at once; add LIMIT and OFFSET to fetch it in pages"
-            )
+            raise cut_short(cap)
         return reply
 
     def lookup(self, sparql: str) -> QueryResult:
