@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from hashlib import sha256
 from pathlib import Path
 
@@ -173,3 +174,22 @@ def test_the_index_opens_read_only(release: Release, tmp_path: Path) -> None:
     shutil.copy(release.path / "search.sqlite", copy)
     copy.chmod(0o444)
     assert SearchIndex(copy).search("brazil", 10, 0).total == 3
+
+
+def test_an_index_of_another_layout_is_refused(tmp_path: Path) -> None:
+    directory = write_release(tmp_path)
+    release = Release.open(directory)
+    index = release.path / "search.sqlite"
+    index.unlink()
+    connection = sqlite3.connect(index)
+    connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    connection.execute("INSERT INTO meta VALUES ('format', '1')")
+    connection.execute("CREATE VIRTUAL TABLE documents USING fts5(title, iri UNINDEXED)")
+    connection.commit()
+    connection.close()
+    data = json.loads((release.path / "release.json").read_text())
+    body = index.read_bytes()
+    data["files"]["search.sqlite"].update(bytes=len(body), sha256=sha256(body).hexdigest())
+    (release.path / "release.json").write_text(json.dumps(data))
+    with pytest.raises(ReleaseError, match="rebuild the release"):
+        verify_release(Release.open(directory))
