@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import urllib.error
+import urllib.request
 from hashlib import sha256
 from pathlib import Path
 
@@ -193,3 +195,19 @@ def test_an_index_of_another_layout_is_refused(tmp_path: Path) -> None:
     (release.path / "release.json").write_text(json.dumps(data))
     with pytest.raises(ReleaseError, match="rebuild the release"):
         verify_release(Release.open(directory))
+
+
+def test_search_and_an_index_through_the_real_server(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/search?q=brazil&format=json", timeout=30) as response:
+        assert json.load(response)["results"][0]["href"] == "/id/country/bra"
+    request = urllib.request.Request(f"{server}/countries/", headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/csv")
+        assert "Brazil" in response.read().decode()
+    try:
+        urllib.request.urlopen(f"{server}/search?q=%22brazil", timeout=30)
+    except urllib.error.HTTPError as error:
+        assert error.code == 400
+        error.close()
+    else:
+        raise AssertionError("an open quote should be 400")
