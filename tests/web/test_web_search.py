@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
+import urllib.error
+import urllib.request
 from hashlib import sha256
 from pathlib import Path
 
@@ -173,3 +176,38 @@ def test_the_index_opens_read_only(release: Release, tmp_path: Path) -> None:
     shutil.copy(release.path / "search.sqlite", copy)
     copy.chmod(0o444)
     assert SearchIndex(copy).search("brazil", 10, 0).total == 3
+
+
+def test_an_index_of_another_layout_is_refused(tmp_path: Path) -> None:
+    directory = write_release(tmp_path)
+    release = Release.open(directory)
+    index = release.path / "search.sqlite"
+    index.unlink()
+    connection = sqlite3.connect(index)
+    connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    connection.execute("INSERT INTO meta VALUES ('format', '1')")
+    connection.execute("CREATE VIRTUAL TABLE documents USING fts5(title, iri UNINDEXED)")
+    connection.commit()
+    connection.close()
+    data = json.loads((release.path / "release.json").read_text())
+    body = index.read_bytes()
+    data["files"]["search.sqlite"].update(bytes=len(body), sha256=sha256(body).hexdigest())
+    (release.path / "release.json").write_text(json.dumps(data))
+    with pytest.raises(ReleaseError, match="rebuild the release"):
+        verify_release(Release.open(directory))
+
+
+def test_search_and_an_index_through_the_real_server(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/search?q=brazil&format=json", timeout=30) as response:
+        assert json.load(response)["results"][0]["href"] == "/id/country/bra"
+    request = urllib.request.Request(f"{server}/countries/", headers={"Accept": "text/csv"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/csv")
+        assert "Brazil" in response.read().decode()
+    try:
+        urllib.request.urlopen(f"{server}/search?q=%22brazil", timeout=30)
+    except urllib.error.HTTPError as error:
+        assert error.code == 400
+        error.close()
+    else:
+        raise AssertionError("an open quote should be 400")

@@ -25,6 +25,7 @@ SCHEMA = (
     " kind UNINDEXED, name UNINDEXED, context UNINDEXED, boost UNINDEXED,"
     " tokenize = 'unicode61 remove_diacritics 2')",
 )
+COLUMNS = ("title", "detail", "description", "iri", "kind", "name", "context", "boost")
 WEIGHTS = "10.0, 4.0, 1.0"  # title, detail, description (the unindexed columns count 0)
 # BM25 ranks short fields first: "Statement by Brazil" would come before Brazil itself,
 # so the resources that statements, inputs and roles are about weigh more (Document.boost).
@@ -106,13 +107,16 @@ def check_search_index(path: Path) -> None:
         connection = open_read_only(path)
         try:
             found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            connection.execute("SELECT rowid FROM documents LIMIT 1").fetchall()
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(documents)")]
         finally:
             connection.close()
     except sqlite3.Error as error:
         raise ReleaseError(f"{path}: not a search index ({error})") from None
-    if found is None or found[0] != FORMAT_VERSION:
-        raise ReleaseError(f"{path}: search index format {found} is not {FORMAT_VERSION}")
+    if found is None or found[0] != FORMAT_VERSION or columns != list(COLUMNS):
+        raise ReleaseError(
+            f"{path}: not a search index of format {FORMAT_VERSION} (columns {columns});"
+            " rebuild the release"
+        )
 
 
 def fts_query(text: str) -> str:
