@@ -42,3 +42,13 @@ def mini_data(tmp_path: Path) -> Path:
 def runner() -> CliRunner:
     """Return a click test runner."""
     return CliRunner()
+
+
+@pytest.fixture
+def hearing_data(tmp_path: Path) -> Path:
+    """Return a data directory of one programme without times (the golden registries)."""
+    target = tmp_path / "hearing-data"
+    shutil.copytree(GOLDEN / "mini", target, ignore=shutil.ignore_patterns("expected.ttl"))
+    (target / "programmes" / "mini.yaml").unlink()
+    shutil.copy(GOLDEN / "hearing" / "hearing.yaml", target / "programmes" / "hearing.yaml")
+    return target

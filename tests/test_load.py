@@ -300,9 +300,13 @@ def test_a_meeting_key_naming_a_graph_of_its_own_is_refused(mini_data: Path, res
 
 
 def test_the_same_person_in_two_programmes_is_one_resource(mini_data: Path) -> None:
-    second_programme(mini_data, "other", {"job_title: Professor": "job_title: Dean"})
+    # Issue 11: a job title that differs between files is no longer merged into two values
+    # on one person; a title held during one meeting goes under `this_meeting`.
+    change = {"    job_title: Professor": "    this_meeting: {job_title: Dean}"}
+    second_programme(mini_data, "other", change)
     catalogue = load_catalogue(mini_data)
-    assert [p.people["ann"].job_title for p in catalogue.programmes] == ["Professor", "Dean"]
+    assert [p.people["ann"].job_title for p in catalogue.programmes] == ["Professor", None]
+    assert catalogue.programmes[1].people["ann"].meeting_job_title == "Dean"
 
 
 def test_non_utf8_reference_table_is_a_clear_error(mini_data: Path) -> None:

@@ -54,7 +54,7 @@ ex:series a cg:MeetingSeries, schema:EventSeries ;
 
 ex:meeting a cg:Meeting, schema:Event ;
     schema:name "Thematic session"@en ; rdfs:label "Thematic session"@en ;
-    schema:alternateName "TS"@en ;
+    schema:alternateName "TS"@en ; cg:seriesOrdinal 1 ; cg:seriesOrdinalLabel "Session one"@en ;
     schema:startDate "2017-09-04T10:00:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T18:00:00+02:00"^^xsd:dateTime ;
     cg:timeZone "Europe/Vienna" ; schema:location ex:plenary ; cg:inSeries ex:series ;
@@ -76,7 +76,7 @@ ex:opening a cg:ProgrammeItem, cg:OpeningSegment, schema:Event ;
 ex:panel a cg:ProgrammeItem, cg:Panel, schema:Event ;
     schema:name "Panel 1: Smuggling"@en ; rdfs:label "Panel 1: Smuggling"@en ;
     dcterms:title "Smuggling"@en ; schema:description "Smuggling of migrants."@en ;
-    schema:position 2 ;
+    schema:position 2 ; cg:heading "Morning meeting"@en ; cg:peopleIncomplete true ;
     schema:startDate "2017-09-04T10:15:00+02:00"^^xsd:dateTime ;
     schema:endDate "2017-09-04T13:00:00+02:00"^^xsd:dateTime ;
     schema:location ex:plenary ; schema:superEvent ex:day ;
@@ -114,7 +114,7 @@ ex:m2 a cg:Room, schema:Place ;
     schema:name "Room M2" ; rdfs:label "Room M2" ; schema:containedInPlace ex:vic .
 ex:vic a cg:Venue, schema:Place ;
     schema:name "Vienna International Centre" ; rdfs:label "Vienna International Centre" ;
-    schema:containedInPlace ex:vienna .
+    schema:containedInPlace ex:vienna ; skos:altLabel "VIC" .
 ex:vienna a cg:City, schema:City ;
     schema:name "Vienna" ; rdfs:label "Vienna" ; schema:containedInPlace ex:aut .
 ex:aut a cg:Country, schema:Country ;
@@ -140,7 +140,7 @@ ex:ada-iom a cg:Affiliation, conf:AffiliationDuringEvent ;
 ex:ada-panelist a cg:Role, conf:RoleDuringEvent ;
     conf:isHeldBy ex:ada ; conf:withRole cg:panelist ; conf:during ex:panel ;
     rdfs:label "Ada Lovelace, panelist, Panel 1: Smuggling"@en ; cg:listedAs "Dr. Ada Lovelace" ;
-    schema:position 1 .
+    schema:position 1 ; cg:jobTitle "Professor" .
 ex:chair a cg:RoleType, skos:Concept ; skos:prefLabel "chair"@en ; rdfs:label "chair"@en .
 
 ex:member-states a cg:ListingGroup, skos:Concept ;
@@ -232,6 +232,42 @@ VIOLATIONS = [
         "item-position-zero",
         "ProgrammeItem-position",
         replace("ex:panel", "schema:position", "0"),
+    ),
+    case(
+        "item-end-without-start",
+        "ProgrammeItemShape",
+        drop("ex:opening", "schema:startDate"),
+        path="schema:endDate",
+    ),
+    case(
+        "day-outside-its-meetings-dates",
+        "ProgrammeDayShape",
+        replace("ex:day", "cg:date", '"2017-09-06"^^xsd:date'),
+        path="cg:date",
+    ),
+    case(
+        "series-ordinal-zero",
+        "Meeting-seriesOrdinal",
+        replace("ex:meeting", "cg:seriesOrdinal", "0"),
+    ),
+    case(
+        "people-incomplete-as-text",
+        "ProgrammeItem-peopleIncomplete",
+        replace("ex:panel", "cg:peopleIncomplete", '"yes"'),
+    ),
+    case(
+        "role-with-two-job-titles", "Role-jobTitle", add("ex:ada-panelist", "cg:jobTitle", '"Dean"')
+    ),
+    case(
+        "meeting-dates-reversed",
+        "Meeting-startBeforeEnd",
+        (
+            "ex:meeting",
+            "schema:startDate",
+            replace("ex:meeting", "schema:startDate", '"2017-09-05"^^xsd:date')[2]
+            + " ; "
+            + replace("ex:meeting", "schema:endDate", '"2017-09-04"^^xsd:date')[2],
+        ),
     ),
     case("input-without-position", "WrittenInput-position", drop("ex:input", "schema:position")),
     case("meeting-without-end", "Meeting-endDate", drop("ex:meeting", "schema:endDate")),
@@ -529,7 +565,8 @@ KNOWN_DIFFERENCES = {
         "ex:meeting",
         "schema:startDate",
         "Meeting-startBeforeEnd",
-        "A meeting must start (schema:startDate) before it ends (schema:endDate).",
+        "A meeting must start (schema:startDate) before it ends (schema:endDate),"
+        " or on the day it ends.",
     ),
     # sh:minInclusive on an ill-typed literal: it compares with nothing, so it is not >= 1.
     "panel-number-ill-typed": (
@@ -595,3 +632,17 @@ def test_engine_agrees_with_pyshacl_on_bundled_data(
     bundled: Graph, shapes: Graph, ontology: Graph
 ) -> None:
     assert_engines_agree(bundled, shapes, ontology)
+
+
+def test_items_without_times_and_a_meeting_given_by_its_dates_conform(
+    shapes: Graph, ontology: Graph
+) -> None:
+    untimed = """
+        DELETE { ?event schema:startDate ?start ; schema:endDate ?end }
+        WHERE { ?event a ?class ; schema:startDate ?start ; schema:endDate ?end
+                FILTER (?class IN (cg:ProgrammeDay, cg:ProgrammeItem, cg:Meeting)) } ;
+        INSERT DATA { ex:meeting schema:startDate "2017-09-04"^^xsd:date ;
+                                 schema:endDate "2017-09-05"^^xsd:date }
+    """
+    result = validate_graph(example(untimed), shapes, ontology)
+    assert result.conforms and result.violations == (), result.text()

@@ -97,6 +97,9 @@ class AgentWriter:
             add((subject, SCHEMA.jobTitle, Literal(person.job_title)))
         for ref in person.affiliations:
             self._affiliation(person, ref, meeting)
+            self.graph.add((subject, SCHEMA.affiliation, self.iri(ref)))
+        for ref in person.meeting_affiliations:  # held during this meeting only
+            self._affiliation(person, ref, meeting)
         return subject
 
     def _affiliation(self, person: Person, ref: AgentRef, meeting: str) -> None:
@@ -106,12 +109,12 @@ class AgentWriter:
         add = self.graph.add
         for cls in (CG.Affiliation, CONF.AffiliationDuringEvent):
             add((subject, RDF.type, cls))
-        add((person_iri, SCHEMA.affiliation, agent))
         add((person_iri, CONF.hasAffiliation, subject))
         add((subject, CONF.isAffiliationOf, person_iri))
         add((subject, CONF.withOrganisation, agent))
         add((subject, CONF.during, self.iris.meeting(meeting)))
-        if person.job_title:
-            add((subject, CG.jobTitle, Literal(person.job_title)))
-        parts = [person.name, person.job_title, self.catalogue.agent_name(ref)]
+        title = person.meeting_job_title or person.job_title
+        if title:
+            add((subject, CG.jobTitle, Literal(title)))
+        parts = [person.name, title, self.catalogue.agent_name(ref)]
         add((subject, RDFS.label, Literal(", ".join(p for p in parts if p), lang="en")))

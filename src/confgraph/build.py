@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from confgraph.agents import AgentWriter
+from confgraph.build_parts import (
+    add_span,
+    day_extras,
+    day_span,
+    item_extras,
+    item_span,
+    meeting_extras,
+    meeting_span,
+    venue_extras,
+)
 from confgraph.iris import Iris, first_free
 from confgraph.model import AgentRef, Catalogue, Day, Item, Programme, Statement, WrittenInput
 from confgraph.vocab import CG, CONF, ISO639, ONTOLOGY_IRI, SCHEMA
@@ -93,11 +102,6 @@ def data_graph(dataset: BuiltDataset) -> Graph:
     return union
 
 
-def date_time(value: dt.datetime) -> Literal:
-    """Return an xsd:dateTime literal with the venue's UTC offset."""
-    return Literal(value.isoformat(), datatype=XSD.dateTime)
-
-
 def en(text: str) -> Literal:
     """Return an English-tagged literal."""
     return Literal(text, lang="en")
@@ -143,10 +147,6 @@ class ProgrammeWriter:
         self.graph.add((subject, SCHEMA.name, en(name)))
         self.graph.add((subject, RDFS.label, en(name)))
 
-    def _span(self, subject: URIRef, start: dt.datetime, end: dt.datetime) -> None:
-        self.graph.add((subject, SCHEMA.startDate, date_time(start)))
-        self.graph.add((subject, SCHEMA.endDate, date_time(end)))
-
     def _nest(self, parent: URIRef, child: URIRef) -> None:
         self.graph.add((parent, SCHEMA.subEvent, child))
         self.graph.add((child, SCHEMA.superEvent, parent))
@@ -157,7 +157,8 @@ class ProgrammeWriter:
         self._event(subject, (CG.Meeting,), meeting.title)
         if meeting.short_title:
             self.graph.add((subject, SCHEMA.alternateName, en(meeting.short_title)))
-        self._span(subject, _first_start(meeting.days[0].items), _last_end(meeting.days[-1].items))
+        add_span(self.graph, subject, *meeting_span(meeting))
+        meeting_extras(self.graph, subject, self.programme)
         self.graph.add((subject, CG.timeZone, Literal(meeting.timezone)))
         self.graph.add((subject, SCHEMA.location, self._room(meeting.room)))
         if meeting.series:
@@ -187,6 +188,7 @@ class ProgrammeWriter:
         country = self.agents.iri(AgentRef("country", venue.country))
         self.graph.add((city, SCHEMA.containedInPlace, country))
         self._place(subject, (CG.Venue, SCHEMA.Place), venue.name)
+        venue_extras(self.graph, subject, venue)
         self.graph.add((subject, SCHEMA.containedInPlace, city))
         return subject
 
@@ -207,7 +209,8 @@ class ProgrammeWriter:
         subject = self.iris.day(self.key, day.date)
         self._event(subject, (CG.ProgrammeDay,), day.label)
         self.graph.add((subject, CG.date, Literal(day.date.isoformat(), datatype=XSD.date)))
-        self._span(subject, _first_start(day.items), _last_end(day.items))
+        add_span(self.graph, subject, *day_span(day))
+        day_extras(self.graph, subject, day)
         self.graph.add((subject, SCHEMA.location, self._room(self.programme.meeting.room)))
         self._nest(meeting, subject)
         for position, item in enumerate(day.items, start=1):
@@ -218,7 +221,8 @@ class ProgrammeWriter:
         subject = self.iris.item(self.key, item.key)
         self._event(subject, (CG.ProgrammeItem, ITEM_CLASSES[item.kind]), item_label(item))
         self.graph.add((subject, DCTERMS.title, en(item.title)))
-        self._span(subject, item.start, item.end)
+        add_span(self.graph, subject, *item_span(item))
+        item_extras(self.graph, subject, item)
         self.graph.add((subject, SCHEMA.location, self._item_location(item)))
         if item.description:
             self.graph.add((subject, SCHEMA.description, en(item.description)))
@@ -255,8 +259,11 @@ class ProgrammeWriter:
         add((person, CONF.holdsRole, subject))
         add((subject, CONF.withRole, ROLE_TYPES[role]))
         add((subject, CONF.during, event))
-        name = self.programme.people[person_key].name
+        person_entry = self.programme.people[person_key]
+        name = person_entry.name
         add((subject, RDFS.label, en(f"{name}, {role.replace('-', ' ')}, {item_label(item)}")))
+        if person_entry.meeting_job_title:  # the title held during this meeting
+            add((subject, CG.jobTitle, Literal(person_entry.meeting_job_title)))
         if listed_as:
             add((subject, CG.listedAs, Literal(listed_as)))
         return subject
@@ -328,11 +335,3 @@ class ProgrammeWriter:
         for ref in written.authors:
             self.graph.add((subject, CG.submittedBy, self.agents.iri(ref)))
         return subject
-
-
-def _first_start(items: tuple[Item, ...]) -> dt.datetime:
-    return min(item.start for item in items)
-
-
-def _last_end(items: tuple[Item, ...]) -> dt.datetime:
-    return max(item.end for item in items)

@@ -53,7 +53,7 @@ from confgraph.vocab import ONTOLOGY_IRI
 from confgraph.yamlmap import display_path
 
 # Bump when an entry's layout or meaning changes: every older entry then misses.
-FORMAT = 1
+FORMAT = 2  # 2: entries remember the warnings of their programme
 ENTRIES = "programmes"
 SUFFIX = ".nq"
 # A temporary entry this old was left by a killed build (a live one renames it in ms).
@@ -136,6 +136,7 @@ class Entry:
 
     claims: tuple[Claim, ...]
     graphs: dict[URIRef, set[Triple]]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,13 @@ def encode(key: str, entry: Entry) -> bytes:
     body = b"".join(sorted(lines))  # one line per quad: the same entry gives the same bytes
     claims = [[c.kind, c.key, c.meaning, c.line] for c in entry.claims]
     sha = hashlib.sha256(body).hexdigest()
-    header = {"format": FORMAT, "key": key, "claims": claims, "sha256": sha}
+    header = {
+        "format": FORMAT,
+        "key": key,
+        "claims": claims,
+        "warnings": list(entry.warnings),
+        "sha256": sha,
+    }
     return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
 
 
@@ -182,12 +189,13 @@ def decode(data: bytes, key: str, terms: Terms) -> Entry:
         claims = tuple(
             Claim(str(k), str(n), str(m), int(line)) for k, n, m, line in header["claims"]
         )
+        warnings = tuple(str(text) for text in header.get("warnings", ()))
         graphs = terms.graphs(ox.parse(body, format=ox.RdfFormat.N_QUADS))
     except CorruptEntry:
         raise
     except (ValueError, KeyError, TypeError, SyntaxError) as error:
         raise CorruptEntry(f"it is unreadable: {error}") from error
-    return Entry(claims, graphs)
+    return Entry(claims, graphs, warnings)
 
 
 class Terms:
@@ -298,6 +306,15 @@ class Loaded:
         return tuple(map(str, (*self.reference.paths, *self.files)))
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Return the warnings of every programme, read now or remembered by the cache."""
+        return tuple(
+            w
+            for r in self.reads
+            for w in (r.entry.warnings if isinstance(r, Reused) else r.warnings)
+        )
+
+    @property
     def reused(self) -> int:
         """Return how many programmes came from the cache."""
         return sum(isinstance(read, Reused) for read in self.reads)
@@ -352,4 +369,4 @@ def build(cache: BuildCache, loaded: Loaded, ontology: Graph) -> BuiltDataset:
 def _build_one(cache: BuildCache, loaded: Loaded, read: ReadProgramme) -> Entry:
     reference = loaded.reference
     alone = Catalogue((read.programme,), reference.countries, reference.organisations)
-    return Entry(read.claims, build_dataset(alone, cache.iris).graphs)
+    return Entry(read.claims, build_dataset(alone, cache.iris).graphs, read.warnings)

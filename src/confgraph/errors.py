@@ -28,6 +28,12 @@ class DataError(ConfgraphError):
         return type(self), (self.path, self.line, self.message)
 
 
+def data_warning(path: str, line: int | None, message: str) -> str:
+    """Return a warning about a data file as one line: file, line, message (never raised)."""
+    where = f"{path}:{line}" if line else path
+    return f"{where}: warning: {message}"
+
+
 class DataErrors(DataError):
     """Several data files are malformed: a count, then one error per line; the first's place."""
 

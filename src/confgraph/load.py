@@ -68,7 +68,10 @@ def load_catalogue(
         outcomes = list(counted(read_all(files, countries, organisations, cores), counter))
         programmes = check_across_files(outcomes)
     sources = (*reference.paths, *files)
-    return Catalogue(programmes, countries, organisations, tuple(map(str, sources)))
+    warnings = tuple(
+        w for read in outcomes if isinstance(read, ReadProgramme) for w in read.warnings
+    )
+    return Catalogue(programmes, countries, organisations, tuple(map(str, sources)), warnings)
 
 
 @dataclass(frozen=True)
@@ -268,16 +271,28 @@ def first_clash(
         if claim.kind == "meeting" and where:
             message = f"meeting key '{claim.key}' is also used by {where}"
         elif earlier != claim.meaning:
-            message = (
-                f"{claim.kind} '{claim.key}' is '{earlier}' in {where}; "
-                "one key must mean one thing in every file"
-            )
+            message = clash_message(claim, earlier, where)
         else:
             continue
         return DataError(source, claim.line, brief(message))
     for claim in claims:
         meanings.setdefault((claim.kind, claim.key), (claim.meaning, source))
     return None
+
+
+def clash_message(claim: Claim, earlier: str, where: str) -> str:
+    """Say that a shared key has another value in an earlier file, and what to do about it."""
+    kind, _, field = claim.kind.partition(":")
+    if not field:
+        return (
+            f"{kind} '{claim.key}' is '{earlier}' in {where}; "
+            "one key must mean one thing in every file"
+        )
+    advice = f"give every file the same {field}"
+    if field in ("job_title", "affiliations"):
+        advice += ", or move what holds for one meeting only under 'this_meeting'"
+    said = f"{kind} '{claim.key}' has {field} '{claim.meaning}' here but '{earlier}' in {where}"
+    return f"{said}; {advice}"
 
 
 def raise_all(errors: list[DataError]) -> None:

@@ -57,6 +57,8 @@ class Person:
     honorific: str | None = None
     job_title: str | None = None
     affiliations: tuple[AgentRef, ...] = ()
+    meeting_job_title: str | None = None  # held during this meeting only (`this_meeting`)
+    meeting_affiliations: tuple[AgentRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,19 +72,21 @@ class Participation:
 
 @dataclass(frozen=True)
 class Item:
-    """One programme item, with local start and end times and nested items."""
+    """One programme item, with local start and end times (when given) and nested items."""
 
     key: str
     kind: str
     title: str
-    start: dt.datetime
-    end: dt.datetime
+    start: dt.datetime | None
+    end: dt.datetime | None
     number: int | None = None
     description: str | None = None
     room: str | None = None
     participants: tuple[Participation, ...] = ()
     links: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
+    heading: str | None = None  # the heading within its day that it is listed under
+    people_incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Day:
     date: dt.date
     label: str
     items: tuple[Item, ...]
+    items_incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class Venue:
     name: str
     city: str
     country: str
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,20 @@ class Meeting:
     timezone: str
     days: tuple[Day, ...]
     links: tuple[str, ...] = ()
+    start_date: dt.date | None = None  # the meeting's own dates; default: its first and last day
+    end_date: dt.date | None = None
+    series_ordinal: int | None = None
+    series_ordinal_label: str | None = None
+
+    @property
+    def first_date(self) -> dt.date:
+        """Return the meeting's first date: its own start date, else its first day's."""
+        return self.start_date or self.days[0].date
+
+    @property
+    def last_date(self) -> dt.date:
+        """Return the meeting's last date: its own end date, else its last day's."""
+        return self.end_date or self.days[-1].date
 
 
 @dataclass(frozen=True)
@@ -153,6 +173,8 @@ class Programme:
     statements: tuple[Statement, ...]
     inputs: tuple[WrittenInput, ...]
     aliases: dict[AgentRef, tuple[str, ...]] = field(default_factory=dict)
+    statements_incomplete: bool = False
+    inputs_incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +185,7 @@ class Catalogue:
     countries: dict[str, Country]
     organisations: dict[str, Organisation]
     sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # "file:line: warning: ..." for what is legal but suspicious
 
     def agent_name(self, ref: AgentRef) -> str:
         """Return the normalised name of a country or organisation."""

@@ -39,6 +39,7 @@ class Built:
     shapes: Graph
     validation: ValidationResult
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
+    warnings: tuple[str, ...] = ()  # what the loader found legal but suspicious
 
 
 def build_and_validate(
@@ -68,9 +69,13 @@ def _build_and_validate(
     progress(f"loading programmes from {data_dir}")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     if cache is None:
-        sources, dataset, count = _load_and_build(data_dir, iris, ontology, progress)
+        sources, dataset, count, warnings = _load_and_build(data_dir, iris, ontology, progress)
     else:
-        sources, dataset, count = _load_and_build_cached(data_dir, cache, ontology, progress)
+        sources, dataset, count, warnings = _load_and_build_cached(
+            data_dir, cache, ontology, progress
+        )
+    for warning in warnings:
+        progress(warning)
     shapes = load_shapes(shapes_dir)
     progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
     with progress.phase("programmes validated", total=count) as phase:
@@ -80,7 +85,7 @@ def _build_and_validate(
         phase.complete(count)
     described = dataset_file(data_dir)
     sources = (str(described), *sources) if described else sources
-    return Built(sources, dataset, shapes, validation, metadata)
+    return Built(sources, dataset, shapes, validation, metadata, warnings)
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
@@ -94,7 +99,7 @@ def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
 
 def _load_and_build(
     data_dir: Path, iris: Iris, ontology: Graph, progress: Progress
-) -> tuple[tuple[str, ...], BuiltDataset, int]:
+) -> tuple[tuple[str, ...], BuiltDataset, int, tuple[str, ...]]:
     with progress.phase("files loaded") as phase:
         catalogue = load_catalogue(data_dir)
         phase.complete(len(catalogue.sources))
@@ -103,12 +108,12 @@ def _load_and_build(
     with progress.phase("programmes built", total=count) as phase:
         dataset = build_dataset(catalogue, iris, ontology)
         phase.complete(count)
-    return catalogue.sources, dataset, count
+    return catalogue.sources, dataset, count, catalogue.warnings
 
 
 def _load_and_build_cached(
     data_dir: Path, cache: BuildCache, ontology: Graph, progress: Progress
-) -> tuple[tuple[str, ...], BuiltDataset, int]:
+) -> tuple[tuple[str, ...], BuiltDataset, int, tuple[str, ...]]:
     with progress.phase("files loaded") as phase:
         loaded = load(cache, data_dir)
         phase.complete(len(loaded.sources))
@@ -120,7 +125,7 @@ def _load_and_build_cached(
     with progress.phase("programmes built", total=count) as phase:
         dataset = build(cache, loaded, ontology)
         phase.complete(count)
-    return loaded.sources, dataset, count
+    return loaded.sources, dataset, count, loaded.warnings
 
 
 def run_build(

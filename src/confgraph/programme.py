@@ -31,10 +31,19 @@ from confgraph.model import (
     Venue,
     WrittenInput,
 )
+from confgraph.programme_checks import programme_warnings
+from confgraph.programme_parts import (
+    check_days_within,
+    check_within,
+    read_dates,
+    read_flag,
+    read_heading,
+    read_series,
+    read_span,
+)
 from confgraph.reference import KEY_PATTERN, parse_agent
 from confgraph.yamlmap import YamlList, YamlMap, read_yaml
 
-TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
 
 
@@ -54,6 +63,7 @@ class ReadProgramme:
 
     programme: Programme
     claims: tuple[Claim, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def read_programme(
@@ -62,7 +72,8 @@ def read_programme(
     """Read one programme file; keys shared with other files are checked by the caller."""
     reader = ProgrammeReader(path, countries, organisations)
     programme = reader.read()
-    return ReadProgramme(programme, tuple(reader.claims))
+    warnings = programme_warnings(programme, reader.lines)
+    return ReadProgramme(programme, tuple(reader.claims), warnings)
 
 
 class ProgrammeReader:
@@ -82,6 +93,7 @@ class ProgrammeReader:
         self.item_keys: set[str] = set()
         self.people: dict[str, Person] = {}
         self.zone = ZoneInfo("UTC")
+        self.lines: dict[tuple[str, str], int] = {}  # (kind, key) -> line, for warnings
 
     def read(self) -> Programme:
         """Return the programme the file describes."""
@@ -92,8 +104,14 @@ class ProgrammeReader:
         statements = tuple(self._statement(m, groups) for m in self._maps("statements"))
         inputs = tuple(self._input(m, groups) for m in self._maps("inputs"))
         aliases = self._aliases(self.top.get("aliases", YamlMap))
+        flags = (
+            read_flag(self.top, "statements_incomplete"),
+            read_flag(self.top, "inputs_incomplete"),
+        )
         self.top.done()
-        return Programme(self.top.path, meeting, self.people, groups, statements, inputs, aliases)
+        return Programme(
+            self.top.path, meeting, self.people, groups, statements, inputs, aliases, *flags
+        )
 
     def _maps(self, key: str) -> list[YamlMap]:
         found = self.top.get(key, list)
@@ -121,6 +139,7 @@ class ProgrammeReader:
             _check_key(groups, key)
             result[key] = groups.require(key, str)
             self.claims.append(Claim("group", key, result[key], groups.key_line(key)))
+            self.lines["group", key] = groups.key_line(key)
         return result
 
     def _people(self, people: YamlMap | None) -> dict[str, Person]:
@@ -139,9 +158,27 @@ class ProgrammeReader:
             job_title=entry.get("job_title", str),
             affiliations=self._agent_list(entry, "affiliations", affiliations),
         )
+        person = self._this_meeting(entry, person)
         entry.done()
-        self.claims.append(Claim("person", key, person.name, people.key_line(key)))
+        line = people.key_line(key)
+        self.claims.extend(person_claims(person, line))
+        self.lines["person", key] = line
         return person
+
+    def _this_meeting(self, entry: YamlMap, person: Person) -> Person:
+        """Add what `this_meeting` says a person held during this meeting only."""
+        found = entry.get("this_meeting", YamlMap)
+        if found is None:
+            return person
+        refs = self._agent_list(found, "affiliations", found.get("affiliations", list))
+        twice = sorted(ref.key for ref in set(refs) & set(person.affiliations))
+        if twice:
+            raise found.error(
+                f"affiliation '{twice[0]}' is also listed for every meeting", "affiliations"
+            )
+        title = found.get("job_title", str)
+        found.done()
+        return dataclasses.replace(person, meeting_job_title=title, meeting_affiliations=refs)
 
     def _agent_list(self, owner: YamlMap, key: str, found: YamlList | None) -> tuple[AgentRef, ...]:
         if found is None:
@@ -155,17 +192,24 @@ class ProgrammeReader:
             raise entry.error(f"meeting key '{key}' is reserved for a graph of its own", "key")
         self.claims.append(Claim("meeting", key, key, entry.key_line("key")))
         self.zone = self._zone(entry)
+        series = read_series(entry)
+        start_date, end_date = read_dates(entry)
         meeting = Meeting(
             key=key,
             title=entry.require("title", str),
             short_title=entry.get("short_title", str),
-            series=entry.get("series", str),
+            series=series.name,
             venue=self._venue(entry.require("venue", YamlMap)),
             room=entry.require("room", str),
             timezone=entry.require("timezone", str),
             days=self._days(entry),
             links=self._links(entry),
+            start_date=start_date,
+            end_date=end_date,
+            series_ordinal=series.ordinal,
+            series_ordinal_label=series.ordinal_label,
         )
+        check_days_within(entry, meeting.days, start_date, end_date)
         entry.done()
         return meeting
 
@@ -183,6 +227,9 @@ class ProgrammeReader:
             raise entry.error(f"unknown country code '{country}'", "country")
         name = entry.require("name", str)
         venue = Venue(entry.get("key", str) or name, name, entry.require("city", str), country)
+        alt_names = entry.get("alt_names", list)
+        if alt_names:
+            venue = dataclasses.replace(venue, alt_names=tuple(t for t, _ in alt_names.strings()))
         entry.done()
         return venue
 
@@ -207,10 +254,23 @@ class ProgrammeReader:
 
     def _day(self, entry: YamlMap) -> Day:
         date = entry.require("date", dt.date)
-        items = tuple(self._item(m, date) for m in _non_empty(entry, "items").maps())
-        day = Day(date, entry.require("label", str), items)
+        items = self._day_items(_non_empty(entry, "items"), date)
+        if not items:
+            raise entry.error("'items' must list at least one item, not only headings", "items")
+        day = Day(date, entry.require("label", str), items, read_flag(entry, "items_incomplete"))
         entry.done()
         return day
+
+    def _day_items(self, found: YamlList, date: dt.date) -> tuple[Item, ...]:
+        """Read a day's items; an entry `- heading: ...` heads the items after it."""
+        items: list[Item] = []
+        heading = None
+        for entry in found.maps():
+            heading = read_heading(entry) or heading
+            if "heading" not in entry.data:
+                item = self._item(entry, date)
+                items.append(dataclasses.replace(item, heading=heading) if heading else item)
+        return tuple(items)
 
     def _item(self, entry: YamlMap, date: dt.date, parent: Item | None = None) -> Item:
         key = entry.require("key", str)
@@ -218,13 +278,9 @@ class ProgrammeReader:
         if key in self.item_keys:
             raise entry.error(f"programme item key '{key}' is used twice", "key")
         self.item_keys.add(key)
+        self.lines["item", key] = entry.line
         kind = _choice(entry, "kind", ITEM_KINDS)
-        start, end = self._time(entry, "start", date), self._time(entry, "end", date)
-        if end <= start:
-            raise entry.error(f"item '{key}' ends ({end:%H:%M}) before it starts", "end")
-        if parent and (start < parent.start or end > parent.end):
-            span = f"{parent.start:%H:%M}-{parent.end:%H:%M}"
-            raise entry.error(f"item '{key}' lies outside '{parent.key}' ({span})", "start")
+        start, end = read_span(entry, key, date, self.zone)
         children = entry.get("items", list)
         number = entry.get("number", int)
         if number is not None and number < 1:
@@ -240,7 +296,9 @@ class ProgrammeReader:
             room=entry.get("room", str),
             participants=tuple(self._participant(m) for m in self._list(entry, "people")),
             links=self._links(entry),
+            people_incomplete=read_flag(entry, "people_incomplete"),
         )
+        check_within(entry, item, parent)
         if children:
             nested = tuple(self._item(m, date, item) for m in children.maps())
             item = dataclasses.replace(item, items=nested)
@@ -250,14 +308,6 @@ class ProgrammeReader:
     def _list(self, entry: YamlMap, key: str) -> list[YamlMap]:
         found = entry.get(key, list)
         return list(found.maps()) if found else []
-
-    def _time(self, entry: YamlMap, key: str, date: dt.date) -> dt.datetime:
-        text = entry.require(key, str)
-        match = TIME_PATTERN.fullmatch(text)
-        if not match:
-            raise entry.error(f"field '{key}' must be a local time HH:MM, not {text!r}", key)
-        local = dt.time(int(match[1]), int(match[2]))
-        return dt.datetime.combine(date, local, tzinfo=self.zone)
 
     def _participant(self, entry: YamlMap) -> Participation:
         person = entry.require("person", str)
@@ -318,6 +368,20 @@ class ProgrammeReader:
             names = entry.require(key, list)
             result[self._agent(entry, key, key)] = tuple(text for text, _ in names.strings())
         return result
+
+
+def person_claims(person: Person, line: int) -> list[Claim]:
+    """Return what a file says of a person that every file must say alike (when it says it)."""
+    claims = [Claim("person", person.key, person.name, line)]
+    shared = {
+        "honorific": person.honorific,
+        "job_title": person.job_title,
+        "affiliations": ", ".join(sorted(ref.key for ref in person.affiliations)) or None,
+    }
+    for name, value in shared.items():
+        if value is not None:
+            claims.append(Claim(f"person:{name}", person.key, value, line))
+    return claims
 
 
 def url_problem(text: str) -> str:

@@ -56,6 +56,15 @@ class CG(DefinedNamespace):
     listedUnder: URIRef
     submittedBy: URIRef
 
+    # Programmes as real pages give them: headings, series ordinals, lists cut off.
+    heading: URIRef
+    seriesOrdinal: URIRef
+    seriesOrdinalLabel: URIRef
+    peopleIncomplete: URIRef
+    itemsIncomplete: URIRef
+    statementsIncomplete: URIRef
+    inputsIncomplete: URIRef
+
 
 class CONF(DefinedNamespace):
     """The terms of ScholarlyData's Conference Ontology that confgraph uses."""

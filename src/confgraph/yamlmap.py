@@ -116,6 +116,8 @@ class YamlMap:
             return str(value).strip()
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
             return value
+        if kind is bool and isinstance(value, bool):
+            return value
         if kind is dt.date and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         raise self.error(f"field '{key}' must be {_KIND_NAMES[kind]}, not {describe(value)}", key)
@@ -169,4 +171,9 @@ def describe(value: Any) -> str:
     return reprlib.repr(value)
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", dt.date: "a date (YYYY-MM-DD)"}
+_KIND_NAMES = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    dt.date: "a date (YYYY-MM-DD)",
+}
