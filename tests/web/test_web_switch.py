@@ -89,7 +89,7 @@ def client(follower: ReleaseFollower) -> FlaskClient:
 def served_id(client: FlaskClient) -> str:
     """Return the release id in the footer of a page."""
     page = parse_html(client.get("/dumps/", buffered=True).get_data(as_text=True))
-    return page.iter("footer")[0].text.split()[1].rstrip(",")
+    return page.by_id("footer-release").text
 
 
 def test_new_requests_see_a_new_release_and_requests_in_flight_keep_theirs(

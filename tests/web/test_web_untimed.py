@@ -52,7 +52,14 @@ def test_the_agenda_lists_untimed_items_in_order_under_their_headings(
     assert times == [""] * 4
     panel = next(li for li in agenda.children if "Zeta" in li.text)
     roles = [div.text for div in panel.iter("div") if div.attrs.get("class") == "roles"]
-    assert roles == ["moderator: Bob Example", "panelist: Ann Example"]
+    # As the source lists them (changed with the agenda's speakers, from "moderator: Bob Example").
+    assert roles == [
+        "Moderator: Mr. Bob Example",
+        "Panelist: Ms. Ann Example, Dean, Example University",
+    ]
+    assert "list of people breaks off" in panel.text
+    assert "list of this day's items breaks off" in page.text
+    assert page.by_id("statements-incomplete") is not None
 
 
 def test_the_resource_page_of_an_untimed_item_renders(client: FlaskClient) -> None:
@@ -77,3 +84,11 @@ def test_the_day_page_lists_its_untimed_parts_in_order(client: FlaskClient) -> N
         "Panel 2: Alpha comes second",
         "Closing of the hearing",
     ]
+
+
+def test_the_agenda_header_gives_the_meetings_own_dates(client: FlaskClient) -> None:
+    page = parse_html(client.get("/programme/hearing").get_data(as_text=True))
+    assert page.by_id("dates").text == "15\u201316 January 2018"
+    assert page.by_id("where").text.startswith("Example Headquarters, Conference Room 4, Vienna")
+    events = [s for s in page.iter("script") if s.attrs.get("type") == "application/ld+json"]
+    assert '"startDate": "2018-01-15"' in events[0].text

@@ -49,6 +49,15 @@ PLACES = (
   OPTIONAL {{ ?place a ?kind FILTER (?kind IN (cg:City, cg:Country)) }}
 }}"""
 )
+# The lists (of people, items, statements, inputs) that the source cuts off.
+INCOMPLETE = (
+    PREFIXES
+    + """SELECT ?subject ?property WHERE {{ GRAPH {graph} {{
+  VALUES ?property {{ cg:peopleIncomplete cg:itemsIncomplete cg:statementsIncomplete
+    cg:inputsIncomplete }}
+  ?subject ?property true .
+}} }}"""
+)
 DAYS = (
     PREFIXES
     + """SELECT ?day ?date WHERE {{ GRAPH {graph} {{
@@ -69,10 +78,12 @@ ITEMS = (
 # The person's job title and organisations are those the meeting's programme gives.
 ROLES = (
     PREFIXES
-    + """SELECT ?item ?type ?person ?position ?listed ?honorific ?job ?organisation WHERE {{
+    + """SELECT ?item ?type ?person ?position ?listed ?honorific ?roleJob ?job ?organisation
+WHERE {{
   GRAPH {graph} {{
     ?role a cg:Role ; conf:during ?item ; conf:withRole ?type ; conf:isHeldBy ?person .
     OPTIONAL {{ ?role schema:position ?position }} OPTIONAL {{ ?role cg:listedAs ?listed }}
+    OPTIONAL {{ ?role cg:jobTitle ?roleJob }}
     OPTIONAL {{ ?affiliation conf:isAffiliationOf ?person ; conf:during {meeting} .
       OPTIONAL {{ ?affiliation cg:jobTitle ?job }}
       OPTIONAL {{ ?affiliation conf:withOrganisation ?organisation }} }}
@@ -125,9 +136,15 @@ class Item:
     roles: list[tuple[URIRef, list[Speaker]]] = field(default_factory=list)
     floor: list[Node] = field(default_factory=list)
     parts: list[Item] = field(default_factory=list)
+<<<<<<< ours
     heading: str | None = None  # the heading within its day it is listed under
     descriptions: list[Literal] = field(default_factory=list)
     organizers: list[Node] = field(default_factory=list)
+=======
+    descriptions: list[Literal] = field(default_factory=list)
+    organizers: list[Node] = field(default_factory=list)
+    heading: str | None = None  # the heading within its day it is listed under
+>>>>>>> theirs
 
 
 @dataclass
@@ -158,6 +175,12 @@ class Meeting:
     chains: dict[Node, list[Node]] = field(default_factory=dict)
     cities: set[Node] = field(default_factory=set)
     countries: set[Node] = field(default_factory=set)
+    # (subject, property) of each list the source cuts off: (item, cg:peopleIncomplete), ...
+    incomplete: set[tuple[Node, Node]] = field(default_factory=set)
+
+    def cut_off(self, subject: Node, list_name: str) -> bool:
+        """Tell whether the source cuts off one of subject's lists (people, items, ...)."""
+        return (subject, CG[f"{list_name}Incomplete"]) in self.incomplete
 
     def items(self) -> list[Item]:
         """Return every item of the meeting, parts after the item they belong to."""
@@ -193,6 +216,7 @@ def read_agenda(
         agenda.days.append((day, date, children))
     agenda.groups = _floor(store, names, items) if floor else []
     _add_texts(store, names, agenda, items)
+    agenda.incomplete = {(s, p) for s, p in store.lookup(INCOMPLETE.format(**names)).rows}
     for where in {place, *(p for item in items.values() for p in item.places)}:
         _add_place(store, agenda, where)
     agenda.places = agenda.chains.get(place, [])
@@ -257,13 +281,13 @@ def _items(store: Store, names: dict[str, str]) -> tuple[dict[Node, Item], dict[
 def _roles(store: Store, names: dict[str, str]) -> dict[Node, list[tuple[URIRef, list[Speaker]]]]:
     """Return each item's speakers grouped by role, in the source's order where it is known."""
     speakers: dict[Node, dict[tuple[Node, Node], Speaker]] = defaultdict(dict)
-    for item, kind, person, position, listed, honorific, job, organisation in store.lookup(
-        ROLES.format(**names)
-    ).rows:
+    rows = store.lookup(ROLES.format(**names)).rows
+    for item, kind, person, position, listed, honorific, role_job, job, organisation in rows:
         speaker = speakers[item].setdefault((kind, person), Speaker(person))
         speaker.listed = speaker.listed or _text(listed)
         speaker.honorific = speaker.honorific or _text(honorific)
-        speaker.job_title = speaker.job_title or _text(job)
+        # A job title on the role (held without an organisation) comes before an affiliation's.
+        speaker.job_title = speaker.job_title or _text(role_job) or _text(job)
         if isinstance(position, Literal) and speaker.position is None:
             speaker.position = int(position)
         if organisation is not None and organisation not in speaker.organisations:

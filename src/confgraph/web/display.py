@@ -158,18 +158,27 @@ def _in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
 
 def local_dates(start: Node | None, end: Node | None, zone: str | None) -> str:
     """Show the days an event spans in the venue's zone as programmes do (4-5 September 2017)."""
-    first, last = (_as_datetime(v) if isinstance(v, Literal) else None for v in (start, end))
+    first, last = (_as_day(v, zone) for v in (start, end))
     if first is None:
         return ""
-    first = _in_zone(first, zone)
-    last = _in_zone(last, zone) if last is not None else first
-    if first.date() == last.date():
+    last = last or first
+    if first == last:
         return f"{first:%-d %B %Y}"
     if (first.year, first.month) == (last.year, last.month):
         return f"{first:%-d}\u2013{last:%-d %B %Y}"
     if first.year == last.year:
         return f"{first:%-d %B} \u2013 {last:%-d %B %Y}"
     return f"{first:%-d %B %Y} \u2013 {last:%-d %B %Y}"
+
+
+def _as_day(value: Node | None, zone: str | None) -> dt.date | None:
+    """Return the venue's calendar day of an xsd:dateTime, or an xsd:date as it is."""
+    if not isinstance(value, Literal):
+        return None
+    if value.datatype == XSD.date and isinstance(value.toPython(), dt.date):
+        return value.toPython()
+    moment = _as_datetime(value)
+    return None if moment is None else _in_zone(moment, zone).date()
 
 
 def utc_offset(value: Node | None, zone: str | None) -> str | None:

@@ -45,6 +45,7 @@ def agenda(meeting: str) -> str:
     return render_template(
         "programme.html",
         meeting=found,
+        agenda=found,  # the macros' name for it
         title=labeller.label(iri),
         short_title=in_language(found.short_titles),
         in_language=in_language,
