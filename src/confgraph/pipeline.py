@@ -39,10 +39,7 @@ class Built:
     dataset: BuiltDataset
     shapes: Graph
     validation: ValidationResult
-<<<<<<< ours
     description: Graph  # of the reference and link graphs, for the release's VoID
-=======
->>>>>>> theirs
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
     warnings: tuple[str, ...] = ()  # what the loader found legal but suspicious
 
@@ -92,11 +89,7 @@ def _build_and_validate(
         phase.complete(count)
     described = dataset_file(data_dir)
     sources = (str(described), *sources) if described else sources
-<<<<<<< ours
     return Built(sources, dataset, shapes, validation, linked.description, metadata, warnings)
-=======
-    return Built(sources, dataset, shapes, validation, metadata, warnings)
->>>>>>> theirs
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:

@@ -136,15 +136,9 @@ class Item:
     roles: list[tuple[URIRef, list[Speaker]]] = field(default_factory=list)
     floor: list[Node] = field(default_factory=list)
     parts: list[Item] = field(default_factory=list)
-<<<<<<< ours
     heading: str | None = None  # the heading within its day it is listed under
     descriptions: list[Literal] = field(default_factory=list)
     organizers: list[Node] = field(default_factory=list)
-=======
-    descriptions: list[Literal] = field(default_factory=list)
-    organizers: list[Node] = field(default_factory=list)
-    heading: str | None = None  # the heading within its day it is listed under
->>>>>>> theirs
 
 
 @dataclass
