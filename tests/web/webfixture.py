@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+import pyoxigraph
+from rdflib import RDF, Graph
 
 BASE = "https://w3id.org/confgraph"
 ID = BASE + "/id"
@@ -166,7 +167,19 @@ VOID_TTL = (
 )
 
 
-def write_release(directory: Path, trig: str = DATA_TRIG, base: str = BASE) -> Path:
+def partitioned_void(trig: str = DATA_TRIG) -> str:
+    """Return the fixture's VoID with a class and a property partition per term the data uses."""
+    quads = list(pyoxigraph.parse(trig.encode(), pyoxigraph.RdfFormat.TRIG))
+    classes = sorted({q.object.value for q in quads if q.predicate.value == str(RDF.type)})
+    properties = sorted({q.predicate.value for q in quads})
+    parts = [f"void:classPartition [ void:class <{c}> ]" for c in classes]
+    parts += [f"void:propertyPartition [ void:property <{p}> ]" for p in properties]
+    return VOID_TTL + f"<{BASE}/dataset> " + " ;\n    ".join(parts) + " .\n"
+
+
+def write_release(
+    directory: Path, trig: str = DATA_TRIG, base: str = BASE, void: str = VOID_TTL
+) -> Path:
     """Write a release directory and a `current` link beside it, as `confgraph build` does."""
     release = directory / "releases" / "20300107T000000Z-test"
     release.mkdir(parents=True)
@@ -182,7 +195,7 @@ def write_release(directory: Path, trig: str = DATA_TRIG, base: str = BASE) -> P
         ),
         "ontology.ttl": ("text/turtle", ONTOLOGY_TTL.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
-        "void.ttl": ("text/turtle", rebase(VOID_TTL, base).encode()),
+        "void.ttl": ("text/turtle", rebase(void, base).encode()),
     }
     manifest: dict[str, Any] = {
         "base": base,
