@@ -178,12 +178,16 @@ def partitioned_void(trig: str = DATA_TRIG) -> str:
 
 
 def write_release(
-    directory: Path, trig: str = DATA_TRIG, base: str = BASE, void: str = VOID_TTL
+    directory: Path,
+    trig: str = DATA_TRIG,
+    base: str = BASE,
+    void: str = VOID_TTL,
+    ontology_ttl: str = ONTOLOGY_TTL,
 ) -> Path:
     """Write a release directory and a `current` link beside it, as `confgraph build` does."""
     release = directory / "releases" / "20300107T000000Z-test"
     release.mkdir(parents=True)
-    ontology = Graph().parse(data=ONTOLOGY_TTL, format="turtle")
+    ontology = Graph().parse(data=ontology_ttl, format="turtle")
     quads = rebase(trig, base) + f"\n<{ONTOLOGY}> {{\n" + ontology.serialize(format="nt") + "}\n"
     union = _union(rebase(trig, base), base)
     files = {
@@ -193,7 +197,7 @@ def write_release(
             "application/n-triples",
             gzip.compress(union.serialize(format="nt").encode(), mtime=0),
         ),
-        "ontology.ttl": ("text/turtle", ONTOLOGY_TTL.encode()),
+        "ontology.ttl": ("text/turtle", ontology_ttl.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
         "void.ttl": ("text/turtle", rebase(void, base).encode()),
     }
