@@ -90,7 +90,9 @@
     yasqe: { value: config.defaultQuery },
     yasr: { prefixes: config.prefixes, pluginOrder: ["table", "response"] }
   });
-  yasgui.getTab().setEndpoint(endpoint);
+  Object.keys(yasgui._tabs).forEach(function (id) { // kept tabs ask this server only
+    yasgui._tabs[id].setEndpoint(endpoint);
+  });
   window.confgraphEditor = yasgui; // for the browser tests and a curious reader
   mendAccessibility();
   new MutationObserver(mendAccessibility).observe(root, { childList: true, subtree: true });
