@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+import pyoxigraph
+from rdflib import RDF, Graph
 
 from confgraph.quads import sorted_triples
 from confgraph.records import Records
@@ -171,8 +172,23 @@ VOID_TTL = (
 )
 
 
+def partitioned_void(trig: str = DATA_TRIG) -> str:
+    """Return the fixture's VoID with a class and a property partition per term the data uses."""
+    quads = list(pyoxigraph.parse(trig.encode(), pyoxigraph.RdfFormat.TRIG))
+    classes = sorted({q.object.value for q in quads if q.predicate.value == str(RDF.type)})
+    properties = sorted({q.predicate.value for q in quads})
+    parts = [f"void:classPartition [ void:class <{c}> ]" for c in classes]
+    parts += [f"void:propertyPartition [ void:property <{p}> ]" for p in properties]
+    return VOID_TTL + f"<{BASE}/dataset> " + " ;\n    ".join(parts) + " .\n"
+
+
 def write_release(
-    directory: Path, trig: str = DATA_TRIG, base: str = BASE, exact_void: bool = False
+    directory: Path,
+    trig: str = DATA_TRIG,
+    base: str = BASE,
+    void: str = VOID_TTL,
+    ontology_ttl: str = ONTOLOGY_TTL,
+    exact_void: bool = False,
 ) -> Path:
     """Write a release directory and a `current` link beside it, as `confgraph build` does.
 
@@ -181,10 +197,10 @@ def write_release(
     """
     release = directory / "releases" / "20300107T000000Z-test"
     release.mkdir(parents=True)
-    ontology = Graph().parse(data=ONTOLOGY_TTL, format="turtle")
+    ontology = Graph().parse(data=ontology_ttl, format="turtle")
     quads = rebase(trig, base) + f"\n<{ONTOLOGY}> {{\n" + ontology.serialize(format="nt") + "}\n"
     union = _union(rebase(trig, base), base)
-    void = _void(len(union) if exact_void else None)
+    void = _void(void, len(union) if exact_void else None)
     files = {
         "confgraph.trig": ("application/trig", quads.encode()),
         "confgraph.ttl": ("text/turtle", union.serialize(format="turtle").encode()),
@@ -192,10 +208,9 @@ def write_release(
             "application/n-triples",
             gzip.compress(union.serialize(format="nt").encode(), mtime=0),
         ),
-        "ontology.ttl": ("text/turtle", ONTOLOGY_TTL.encode()),
+        "ontology.ttl": ("text/turtle", ontology_ttl.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
         "void.ttl": ("text/turtle", rebase(void, base).encode()),
-        SEARCH_FILE: ("application/vnd.sqlite3", search_index(union, release)),
     }
     manifest: dict[str, Any] = {
         "base": base,
@@ -216,13 +231,13 @@ def write_release(
     return directory / "current"
 
 
-def _void(triples: int | None) -> str:
+def _void(void: str, triples: int | None) -> str:
     """Return the fixture's VoID: as it is (None), or with the data's count and graph."""
     if triples is None:
-        return VOID_TTL
+        return void
     subset = f"<{BASE}/dataset#graph>"
     counted = f"void:triples {triples} ; void:subset {subset} ;"
-    return VOID_TTL.replace("void:triples 120 ;", counted) + (
+    return void.replace("void:triples 120 ;", counted) + (
         f"{subset} a void:Dataset ; dcterms:source <{GRAPH}> ; void:triples {triples} .\n"
     )
 def search_index(union: Graph, directory: Path) -> bytes:

@@ -9,11 +9,13 @@ from flask import Flask, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
+from werkzeug.http import HTTP_STATUS_CODES
 
 from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
+from confgraph.web import errorpages
 from confgraph.web.addresses import Addresses
 from confgraph.web.display import Labeller
 from confgraph.web.front import FrontDoor
@@ -158,6 +160,7 @@ def create_served_app(settings: Settings, releases: Releases) -> Flask:
     app.extensions["confgraph"] = releases
     _register_blueprints(app)
     app.register_error_handler(ConfgraphError, _render_error)
+    errorpages.register(app)
     app.after_request(_allow_any_origin)
     app.after_request(_protect)
     app.after_request(_license_link)
@@ -177,7 +180,9 @@ def _register_blueprints(app: Flask) -> None:
 def _render_error(error: ConfgraphError) -> Response:
     status = error.http_status
     if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
-        response = Response(render_template("error.html", status=status, message=str(error)))
+        reason = HTTP_STATUS_CODES.get(status)
+        page = render_template("error.html", status=status, reason=reason, message=str(error))
+        response = Response(page)
     else:
         response = Response(f"{error}\n", mimetype="text/plain")
     response.status_code = status

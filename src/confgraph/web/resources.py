@@ -187,7 +187,7 @@ def not_found(iri: URIRef, fmt: Format) -> Response:
     shown = str(iri).translate({ord("\n"): " ", ord("\r"): " "}).replace("--", "-%2D")
     message = f"{shown} is not described by this dataset"
     if fmt is HTML:
-        body = render_template("error.html", status=404, message=message)
+        body = render_template("error.html", status=404, reason="Not Found", message=message)
     elif fmt.name in ("turtle", "nt"):
         body = f"# {message}\n"
     elif fmt.name == "json-ld":

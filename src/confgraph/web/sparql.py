@@ -9,14 +9,17 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, request
 from rdflib import URIRef
 from werkzeug.datastructures import MultiDict
 
 from confgraph.errors import (
+    ConfgraphError,
+    EndpointBusy,
     HeaderTooLarge,
     NotAcceptable,
     QueryRefused,
+    QueryTimeout,
     QueryTooComplex,
     RequestError,
     RequestTooLarge,
@@ -30,13 +33,13 @@ from confgraph.formats import (
     negotiate,
     serialize_graph,
 )
-from confgraph.store.base import DatasetSpec, QueryResult
+from confgraph.store.base import DatasetSpec
 from confgraph.store.cache import ByteCache
 from confgraph.store.policy import READ_ONLY, checked_shape, expand_escapes, leading_form
 from confgraph.web.app import site
 from confgraph.web.clients import QueryGate
 from confgraph.web.conditional import data_etag, not_modified, tagged
-from confgraph.web.examples import EXAMPLES, QUERY_PREFIXES
+from confgraph.web.editor import query_page
 from confgraph.web.service import service_description
 
 blueprint = Blueprint("sparql", __name__)
@@ -66,10 +69,20 @@ def endpoint() -> Response:
         raise
     dataset = protocol_dataset(params)
     if fmt is HTML:
+        return html_answer(query, dataset)
+    return answer(query, dataset, fmt)
+
+
+def html_answer(query: str, dataset: DatasetSpec | None) -> Response:
+    """Show the query's result on the query page; on a refusal or failure, the query and why."""
+    try:
         with query_slot():
             result = site().store.query(query, dataset, **_limits())
-        return query_page(query, result)
-    return answer(query, dataset, fmt)
+    except ConfgraphError as error:
+        if error.http_status >= 500 and not isinstance(error, QueryTimeout | EndpointBusy):
+            raise  # a fault of the server, not of the query: the 500 handler reports it
+        return query_page(query, None, error)
+    return query_page(query, result)
 
 
 def _limits() -> dict[str, Any]:
@@ -239,36 +252,5 @@ def describe_service() -> Response:
     sizes = site().graph_sizes()
     description = service_description(request.base_url, site().addresses.dataset(), sizes)
     response = Response(serialize_graph(site().bind(description), fmt), mimetype=fmt.media_type)
-    response.vary.add("Accept")
-    return response
-
-
-def query_page(query: str | None, result: QueryResult | None) -> Response:
-    """Render the query editor, examples and (if any) the result as a linked table."""
-    labeller = site().labeller()
-    if result is not None and not result.is_graph:
-        labeller.prefetch(value for row in result.rows for value in row if value is not None)
-    downloads = []
-    if query is not None and result is not None:
-        table = GRAPH_FORMATS if result.is_graph else RESULT_FORMATS
-        graphs = {key: request.values.getlist(key) for key in DATASET_PARAMETERS}
-        downloads = [
-            (fmt, url_for("sparql.endpoint", query=query, format=fmt.name, **graphs))
-            for fmt in table.values()
-        ]
-    html = render_template(
-        "query.html",
-        query=query
-        if query is not None
-        else QUERY_PREFIXES + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n",
-        result=result,
-        examples=EXAMPLES,
-        downloads=downloads,
-        label=labeller.label,
-        turtle=serialize_graph(site().bind(result.graph()), GRAPH_FORMATS["turtle"]).decode()
-        if result is not None and result.is_graph
-        else None,
-    )
-    response = Response(html, mimetype="text/html")
     response.vary.add("Accept")
     return response
