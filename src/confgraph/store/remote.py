@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from confgraph.errors import QueryRefused, QuerySyntaxError, ResultTooLarge
+from confgraph.errors import QueryRefused, QuerySyntaxError
 from confgraph.store.base import DatasetSpec, QueryResult, take_rows, too_large
 from confgraph.store.convert import rdflib_triple, to_rdflib
 from confgraph.store.deepstack import on_deep_stack
