@@ -89,6 +89,6 @@ def test_the_day_page_lists_its_untimed_parts_in_order(client: FlaskClient) -> N
 def test_the_agenda_header_gives_the_meetings_own_dates(client: FlaskClient) -> None:
     page = parse_html(client.get("/programme/hearing").get_data(as_text=True))
     assert page.by_id("dates").text == "15\u201316 January 2018"
-    assert page.by_id("where").text.startswith("Example Headquarters, Conference Room 4, Vienna")
+    assert page.by_id("where").text.startswith("Example Headquarters, Vienna, Austria")
     events = [s for s in page.iter("script") if s.attrs.get("type") == "application/ld+json"]
     assert '"startDate": "2018-01-15"' in events[0].text

@@ -46,7 +46,7 @@ PLACES = (
     PREFIXES
     + """SELECT ?place ?within ?kind WHERE {{
   {place} schema:containedInPlace* ?place . OPTIONAL {{ ?place schema:containedInPlace ?within }}
-  OPTIONAL {{ ?place a ?kind FILTER (?kind IN (cg:City, cg:Country)) }}
+  OPTIONAL {{ ?place a ?kind FILTER (?kind IN (cg:City, cg:Country, cg:Room)) }}
 }}"""
 )
 # The lists (of people, items, statements, inputs) that the source cuts off.
@@ -169,6 +169,7 @@ class Meeting:
     chains: dict[Node, list[Node]] = field(default_factory=dict)
     cities: set[Node] = field(default_factory=set)
     countries: set[Node] = field(default_factory=set)
+    rooms: set[Node] = field(default_factory=set)
     # (subject, property) of each list the source cuts off: (item, cg:peopleIncomplete), ...
     incomplete: set[tuple[Node, Node]] = field(default_factory=set)
 
@@ -229,6 +230,8 @@ def _add_place(store: Store, agenda: Meeting, place: Node | None) -> None:
             agenda.cities.add(inner)
         elif kind == CG.Country:
             agenda.countries.add(inner)
+        elif kind == CG.Room:
+            agenda.rooms.add(inner)
     chain: list[Node] = [place]
     while (outer := within.get(chain[-1])) is not None and outer not in chain:
         chain.append(outer)

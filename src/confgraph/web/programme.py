@@ -51,7 +51,7 @@ def agenda(meeting: str) -> str:
         in_language=in_language,
         dates=local_dates(found.start, found.end, found.zone),
         offset=utc_offset(found.start, found.zone),
-        where=venue_order(found.places),
+        where=venue_order(found.places, found.rooms),
         label=labeller.label,
         link=linker(labeller.label),
         speaker=speaker_line(labeller.label),
@@ -71,9 +71,12 @@ def in_language(texts: list[Literal]) -> str | None:
     return None if chosen is None else str(chosen)
 
 
-def venue_order(places: list[Node]) -> list[Node]:
-    """Order a room's places as programmes write them: building, room, then city and country."""
-    if len(places) >= 2:
+def venue_order(places: list[Node], rooms: set[Node]) -> list[Node]:
+    """Order a room's places as programmes write them: building, room, then city and country.
+
+    A meeting held at a venue (not in one of its rooms) keeps its order: venue, city, country.
+    """
+    if len(places) >= 2 and places[0] in rooms:
         return [places[1], places[0], *places[2:]]
     return places
 
