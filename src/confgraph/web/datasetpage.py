@@ -17,6 +17,12 @@ class Count:
 
     iri: URIRef
     count: int
+    anchor: str = ""  # the fragment of the partition's (or subset's) IRI, its row's id
+
+
+def anchor(node: Node) -> str:
+    """Return the fragment of a node of the description, which the page gives its row."""
+    return str(node).partition("#")[2] if isinstance(node, URIRef) else ""
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ def partitions(description: Graph, dataset: URIRef, link: URIRef, key: URIRef) -
     for partition in description.objects(dataset, link):
         term, count = description.value(partition, key), description.value(partition, size)
         if isinstance(term, URIRef) and isinstance(count, Literal):
-            found.append(Count(term, int(count)))
+            found.append(Count(term, int(count), anchor(partition)))
     return sorted(found, key=lambda c: (-c.count, str(c.iri)))
 
 
@@ -51,13 +57,18 @@ def properties(description: Graph, dataset: URIRef) -> list[Count]:
 
 
 def graphs(description: Graph, dataset: URIRef) -> list[Count]:
-    """Return the named graphs of the dataset with their triple counts."""
+    """Return the named graphs of the dataset with their triple counts.
+
+    Graphs are named under `<base>/graph/`; a subset derived from a file (the M49 table) is
+    described by its graph's own subset.
+    """
+    prefix = str(dataset).rsplit("/", 1)[0] + "/graph/"
     found = []
     for subset in description.objects(dataset, VOID.subset):
         graph = description.value(subset, DCTERMS.source)
         size = description.value(subset, VOID.triples)
-        if isinstance(graph, URIRef) and isinstance(size, Literal):
-            found.append(Count(graph, int(size)))
+        if str(graph).startswith(prefix) and isinstance(size, Literal):
+            found.append(Count(URIRef(str(graph)), int(size), anchor(subset)))
     return sorted(found, key=lambda c: str(c.iri))
 
 
