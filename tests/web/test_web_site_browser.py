@@ -38,6 +38,7 @@ from browsing import (  # noqa: E402
 )
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     (browsing.CHROMIUM is None or browsing.DRIVER is None) and os.environ.get("CI") != "true",
@@ -54,6 +55,8 @@ PAGES = {
     "query": "/sparql",
     "query-results": "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 60"),
     "agenda": "/programme/2030-01-test",
+    "index": "/countries/",
+    "search": "/search?q=brazil",
     "not-found": "/no/such/page",
 }
 DEVICES = ("desktop", "phone")
@@ -240,3 +243,29 @@ def test_every_page_reflows_on_a_phone(chromium, site: str, name: str) -> None:
     open_page(chromium, site + PAGES[name])
     assert overflow(chromium) == 0, f"{name} is wider than a 390 px screen"
     assert title_share(chromium) < 0.4, f"{name}'s title fills the first screen"
+
+
+def test_a_search_from_the_header_finds_a_country_and_opens_it(desktop, site: str) -> None:
+    open_page(desktop, site + "/")
+    box = wait_for(desktop, "#search-q")
+    box.send_keys("Brazil", Keys.ENTER)
+    first = wait_for(desktop, "#results li a.hit")
+    assert first.text == "Brazil"
+    first.click()
+    WebDriverWait(desktop, 10).until(lambda d: "/id/country/bra" in d.current_url)
+    assert wait_for(desktop, "h1").text.startswith("Brazil")
+
+
+def test_an_index_page_lists_sorts_and_opens_its_rows(desktop, site: str) -> None:
+    open_page(desktop, site + "/")
+    click(desktop, "#nav-browse")
+    wait_for(desktop, "#indexes a")
+    desktop.find_element(By.LINK_TEXT, "Countries").click()
+    rows = wait_for(desktop, "#listing").find_elements(By.CSS_SELECTOR, "tbody tr td:first-child")
+    names = [row.text for row in rows]
+    assert names == sorted(names) and "Brazil" in names
+    current = wait_for(desktop, "p.sorts a.current")
+    current.click()  # the current sort again: reversed
+    WebDriverWait(desktop, 10).until(lambda d: "sort=-" in d.current_url)
+    rows = wait_for(desktop, "#listing").find_elements(By.CSS_SELECTOR, "tbody tr td:first-child")
+    assert [row.text for row in rows] == sorted(names, reverse=True)

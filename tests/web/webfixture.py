@@ -211,6 +211,7 @@ def write_release(
         "ontology.ttl": ("text/turtle", ontology_ttl.encode()),
         "shapes.ttl": ("text/turtle", SHAPES_TTL.encode()),
         "void.ttl": ("text/turtle", rebase(void, base).encode()),
+        SEARCH_FILE: ("application/vnd.sqlite3", search_index(union, release)),
     }
     manifest: dict[str, Any] = {
         "base": base,
