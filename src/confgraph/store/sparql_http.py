@@ -42,6 +42,8 @@ class Endpoint:
     timeout: float = 10.0
     headers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     credentials: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    # The engine's last challenge, answered up front from then on (each upload is sent once).
+    challenge: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, url: str, timeout: float) -> Endpoint:
@@ -75,19 +77,41 @@ class Endpoint:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if params:
             path += ("&" if parts.query else "?") + urlencode(params)
-        reply = self._send(method, path, body, {**self.headers, **headers}, deadline)
+        headers = {**self.headers, **headers}
+        known = self.challenge.get("last", "")
+        try:
+            reply = self._send(method, path, body, {**headers, **self._answer(known, method, path)},
+                               deadline)  # fmt: skip
+        except EngineUnavailable:
+            if self.credentials is None or body is None:
+                raise
+            # Virtuoso hangs up on an upload sent without (or with stale) credentials before
+            # it is read: ask for its challenge without a body.
+            self.challenge.clear()
+            reply = self._send("GET", path, None, dict(self.headers), deadline)
+            if reply.status != 401:
+                reply.close()
+                raise
         challenge = reply.header("WWW-Authenticate")
         if reply.status != 401 or self.credentials is None:
             return reply
-        if challenge.startswith("Digest "):
-            answer = digest_answer(challenge, method, path, *self.credentials)
-        elif challenge.startswith("Basic"):
-            token = base64.b64encode(":".join(self.credentials).encode()).decode()
-            answer = {"Authorization": f"Basic {token}"}
-        else:
+        answer = self._answer(challenge, method, path)
+        if not answer:
             return reply
+        self.challenge["last"] = challenge
         reply.close()
-        return self._send(method, path, body, {**self.headers, **headers, **answer}, deadline)
+        return self._send(method, path, body, {**headers, **answer}, deadline)
+
+    def _answer(self, challenge: str, method: str, path: str) -> dict[str, str]:
+        """Return the Authorization header that answers a challenge ({} for none)."""
+        if self.credentials is None or not challenge:
+            return {}
+        if challenge.startswith("Digest "):
+            return digest_answer(challenge, method, path, *self.credentials)
+        if challenge.startswith("Basic"):
+            token = base64.b64encode(":".join(self.credentials).encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        return {}
 
     def _send(
         self, method: str, path: str, body: bytes | None, headers: dict[str, str], deadline: float
