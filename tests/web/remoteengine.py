@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 from engines import Engine
 
+from confgraph.store.remote import probe_dialect
 from confgraph.store.remote_publish import Engine as Targets
 from confgraph.store.sparql_http import Endpoint
 
@@ -38,5 +39,5 @@ def targets(engine: Engine, graph_store: bool = True) -> Targets:
         query,
         Endpoint.at(engine.update_url, 120),
         Endpoint.at(engine.graph_store_url, 120) if graph_store else None,
-        "virtuoso" if engine.name == "virtuoso" else "",
+        probe_dialect(query),
     )

@@ -200,3 +200,11 @@ def test_a_slow_query_is_abandoned_at_the_time_limit(
         quick.query(query)
     assert "query_timeout" in str(stopped.value)
     assert time.monotonic() - started < 5
+
+
+def test_a_result_the_engine_cut_short_is_never_served_whole(virtuoso_engine, publish) -> None:
+    release = publish(virtuoso_engine, "bundled")  # Virtuoso cuts results at 10000 rows
+    store = open_remote_store(virtuoso_engine.query_url, release, 30.0)
+    query = "SELECT * WHERE { ?s ?p ?o VALUES ?x { 1 2 3 4 5 6 7 8 9 10 } }"  # 14490 rows
+    with pytest.raises(ResultTooLarge, match="the most the SPARQL engine returns"):
+        store.query_serialized(query, "text/csv", row_limit=20000)

@@ -48,6 +48,9 @@ READERS = {
     "text/turtle": ox.RdfFormat.TURTLE,
 }
 LABEL_BATCH = 200
+# Engines told apart by their Server header: Virtuoso takes a time limit per request,
+# Oxigraph server a bulk load of the graph store.
+DIALECTS = ("virtuoso", "oxigraph")
 _PARSER = ox.Store()  # empty: used only to parse queries (results are lazy, never read)
 
 
@@ -354,6 +357,7 @@ def open_remote(query_url: str, release: Release, timeout: float) -> RemoteStore
 
 
 def probe_dialect(endpoint: Endpoint) -> str:
-    """Ask the engine a trivial query; return 'virtuoso' if it is one (it has a time limit)."""
+    """Ask the engine a trivial query; return which engine it is, if one confgraph knows."""
     with endpoint.form([("query", "ASK {}")], RESULTS_ACCEPT).check() as reply:
-        return "virtuoso" if "virtuoso" in reply.header("Server").lower() else ""
+        server = reply.header("Server").lower()
+    return next((name for name in DIALECTS if name in server), "")

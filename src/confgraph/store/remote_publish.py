@@ -38,6 +38,9 @@ from confgraph.store.sparql_http import Endpoint
 
 DATA_DUMP = "confgraph.nt.gz"
 BATCH_TRIPLES = 20000
+# A SPARQL Update is compiled whole: Virtuoso 7 refuses one of 2000 triples (its compiler
+# runs out of memory, or past 10000 lines of SQL).
+UPDATE_BATCH_TRIPLES = 500
 NT = "application/n-triples"
 
 
@@ -158,7 +161,8 @@ def _file(path: Path) -> Iterator[ox.Triple]:
 
 def _load(engine: Engine, target: URIRef, triples: Iterable[ox.Triple], sent: dict) -> None:
     """Send one graph in batches: the first replaces the graph, the next ones add to it."""
-    for batch in batches(triples, BATCH_TRIPLES):
+    size = BATCH_TRIPLES if engine.graph_store is not None else UPDATE_BATCH_TRIPLES
+    for batch in batches(triples, size):
         send_batch(engine, target, batch, replace=target not in sent)
         sent[target] = sent.get(target, 0) + len(batch)
 
@@ -185,10 +189,12 @@ def send_batch(engine: Engine, target: URIRef, batch: list[ox.Triple], replace: 
     """Put (or add) a batch into one graph of the engine."""
     body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
     if engine.graph_store is not None:
-        headers = {"Content-Type": NT}
-        engine.graph_store.request(
-            "PUT" if replace else "POST", body, headers, [("graph", str(target))]
-        ).check().close()
+        params = [("graph", str(target))]
+        if engine.dialect == "oxigraph" and not replace:
+            # Oxigraph server's bulk path: three times faster; the counts are verified after.
+            params.append(("no_transaction", ""))
+        method = "PUT" if replace else "POST"
+        engine.graph_store.request(method, body, {"Content-Type": NT}, params).check().close()
         return
     assert engine.update is not None
     drop = f"DROP SILENT GRAPH <{target}> ;\n" if replace else ""

@@ -27,7 +27,7 @@ def probe_row_cap(endpoint: Endpoint, accept: str, size: int) -> int | None:
 def cut_short(cap: int | str) -> ResultTooLarge:
     """Return the error of a result the engine cut at its own cap."""
     return ResultTooLarge(
-        f"the result reaches the SPARQL engine's own limit of {cap} rows or triples "
-        "(Virtuoso's ResultSetMaxRows), past which it cuts results short; add LIMIT and "
-        "OFFSET to fetch it in pages"
+        f"the result reaches {cap} rows or triples, the most the SPARQL engine returns at "
+        "once (Virtuoso's ResultSetMaxRows), past which it cuts results short; add LIMIT "
+        "and OFFSET to fetch it in pages"
     )

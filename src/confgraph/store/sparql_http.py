@@ -18,10 +18,11 @@ import secrets
 import socket
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 from urllib.request import parse_http_list, parse_keqv_list
 
-from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout
+from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout, QueryTooComplex
 
 USER_VARIABLE, PASSWORD_VARIABLE = "CONFGRAPH_SPARQL_USER", "CONFGRAPH_SPARQL_PASSWORD"
 MESSAGE_BYTES = 2000
@@ -42,8 +43,9 @@ class Endpoint:
     timeout: float = 10.0
     headers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     credentials: tuple[str, str] | None = field(default=None, compare=False, repr=False)
-    # The engine's last challenge, answered up front from then on (each upload is sent once).
-    challenge: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The engine's last authentication challenge, answered before it is asked again: an
+    # engine that refuses a request before reading its body would break the upload.
+    challenge: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, url: str, timeout: float) -> Endpoint:
@@ -77,38 +79,41 @@ class Endpoint:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if params:
             path += ("&" if parts.query else "?") + urlencode(params)
-        headers = {**self.headers, **headers}
-        known = self.challenge.get("last", "")
-        try:
-            reply = self._send(method, path, body, {**headers, **self._answer(known, method, path)},
-                               deadline)  # fmt: skip
-        except EngineUnavailable:
-            if self.credentials is None or body is None:
-                raise
-            # Virtuoso hangs up on an upload sent without (or with stale) credentials before
-            # it is read: ask for its challenge without a body.
-            self.challenge.clear()
-            reply = self._send("GET", path, None, dict(self.headers), deadline)
-            if reply.status != 401:
-                reply.close()
-                raise
-        challenge = reply.header("WWW-Authenticate")
-        if reply.status != 401 or self.credentials is None:
-            return reply
-        answer = self._answer(challenge, method, path)
-        if not answer:
-            return reply
-        self.challenge["last"] = challenge
-        reply.close()
-        return self._send(method, path, body, {**headers, **answer}, deadline)
+        sent = {**self.headers, **headers}
+        if self.credentials is None:
+            return self._send(method, path, body, sent, deadline)
+        for attempt in (1, 2):
+            if not self.challenge:
+                self._learn_challenge(path, deadline)
+            try:
+                reply = self._send(
+                    method, path, body, {**sent, **self._answer(method, path)}, deadline
+                )
+            except EngineUnavailable:  # refused before the body was read: a stale challenge
+                if attempt == 2:
+                    raise
+                self.challenge.clear()
+                continue
+            if reply.status != 401 or attempt == 2:
+                return reply
+            self.challenge.update(header=reply.header("WWW-Authenticate"), count=0)
+            reply.close()
+        raise AssertionError("unreachable")
 
-    def _answer(self, challenge: str, method: str, path: str) -> dict[str, str]:
-        """Return the Authorization header that answers a challenge ({} for none)."""
-        if self.credentials is None or not challenge:
-            return {}
-        if challenge.startswith("Digest "):
-            return digest_answer(challenge, method, path, *self.credentials)
-        if challenge.startswith("Basic"):
+    def _learn_challenge(self, path: str, deadline: float) -> None:
+        """Ask the engine (HEAD, no body) which authentication it wants, if any."""
+        with self._send("HEAD", path.split("?")[0], None, dict(self.headers), deadline) as reply:
+            header = reply.header("WWW-Authenticate") if reply.status == 401 else ""
+        self.challenge.update(header=header, count=0)
+
+    def _answer(self, method: str, path: str) -> dict[str, str]:
+        """Return the Authorization header for the engine's last challenge (none if none)."""
+        header = self.challenge.get("header", "")
+        assert self.credentials is not None
+        if header.startswith("Digest "):
+            self.challenge["count"] += 1
+            return digest_answer(header, method, path, *self.credentials, self.challenge["count"])
+        if header.startswith("Basic"):
             token = base64.b64encode(":".join(self.credentials).encode()).decode()
             return {"Authorization": f"Basic {token}"}
         return {}
@@ -155,11 +160,13 @@ class Endpoint:
         )
 
 
-def digest_answer(challenge: str, method: str, uri: str, user: str, password: str) -> dict:
+def digest_answer(
+    challenge: str, method: str, uri: str, user: str, password: str, number: int = 1
+) -> dict[str, str]:
     """Return the Authorization header that answers an HTTP digest challenge (RFC 7616, MD5)."""
     fields = parse_keqv_list(parse_http_list(challenge[len("Digest ") :]))
     realm, nonce = fields.get("realm", ""), fields.get("nonce", "")
-    cnonce, count = secrets.token_hex(8), "00000001"
+    cnonce, count = secrets.token_hex(8), f"{number:08x}"
     first = _md5(f"{user}:{realm}:{password}")
     second = _md5(f"{method}:{uri}")
     qop = "auth" if "auth" in fields.get("qop", "").split(",") else ""
@@ -251,6 +258,10 @@ class Reply:
             raise EngineUnavailable(
                 f"the SPARQL engine at {where} refused confgraph's credentials "
                 f"(HTTP {self.status}; see {USER_VARIABLE} and {PASSWORD_VARIABLE})"
+            )
+        if "estimated execution time" in message.lower():  # Virtuoso refuses it, as a 500
+            raise QueryTooComplex(
+                f"the SPARQL engine estimates that this query would run past its limit: {message}"
             )
         if _says_timeout(message):
             raise self.endpoint.timed_out()
