@@ -22,10 +22,14 @@ from pathlib import Path
 import builds
 import report
 from queries import Query, researcher_queries
+from remote import ConfgraphRemote
 from servers import BareOxigraph, BenchError, Confgraph, Contender, RdflibEndpoint, Virtuoso
 
 RESULTS = Path(__file__).resolve().parent / "results"
-CONTENDERS = ("confgraph", "pyoxigraph", "rdflib-endpoint", "virtuoso")
+CONTENDERS = (
+    "confgraph", "confgraph+oxigraph-server", "confgraph+virtuoso",
+    "pyoxigraph", "rdflib-endpoint", "virtuoso",
+)  # fmt: skip
 
 
 def parse_size(text: str) -> int:
@@ -87,6 +91,8 @@ def run_contender(contender: Contender, context: dict, args: argparse.Namespace)
         contender.stop()
     if isinstance(contender, Virtuoso):
         measured["load"] = contender.load_seconds
+    if isinstance(contender, ConfgraphRemote):
+        measured["publish"] = contender.publish_seconds
     print(f"  {contender.name}: started in {measured['startup']:.2f} s", file=sys.stderr)
     return measured
 
@@ -98,6 +104,9 @@ def make_contenders(names: list[str], work: Path, release: Path, nt: Path, port:
         "pyoxigraph": lambda: BareOxigraph(nt),
         "rdflib-endpoint": lambda: RdflibEndpoint(nt, port + 1, work / "rdflib-endpoint.log"),
         "virtuoso": lambda: Virtuoso(nt, work / "virtuoso", port + 3, port + 2),
+        "confgraph+oxigraph-server": lambda: ConfgraphRemote("oxigraph-server", release, port + 4,
+                                                             work),
+        "confgraph+virtuoso": lambda: ConfgraphRemote("virtuoso", release, port + 5, work),
     }
     return [made[name]() for name in names]
 
@@ -123,6 +132,13 @@ def run_size(size: int, work: Path, args: argparse.Namespace) -> dict:
         if isinstance(contender, Virtuoso):
             print("  virtuoso: bulk-loading", file=sys.stderr, flush=True)
             contender.prepare()
+        if isinstance(contender, ConfgraphRemote):
+            print(f"  {contender.name}: starting the engine, publishing", file=sys.stderr)
+            try:
+                contender.prepare()
+            except BaseException:
+                contender.stop()
+                raise
         result["contenders"][contender.name] = run_contender(contender, context, args)
     result["mismatches"] = mismatches(result["contenders"])
     return result
@@ -147,7 +163,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query and mode")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per series at most")
     parser.add_argument("--contenders", default=",".join(CONTENDERS))
-    parser.add_argument("--port", type=int, default=18100, help="first of four loopback ports")
+    parser.add_argument("--port", type=int, default=18100, help="first of six loopback ports")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=None, help="kept; default a temp dir")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -7,7 +7,8 @@ import statistics
 from pathlib import Path
 
 MIB = 1024 * 1024
-ORDER = ("confgraph", "pyoxigraph", "rdflib-endpoint", "virtuoso")
+REMOTE = ("confgraph+oxigraph-server", "confgraph+virtuoso")
+ORDER = ("confgraph", *REMOTE, "pyoxigraph", "rdflib-endpoint", "virtuoso")
 
 
 def median(times: list[float]) -> float:
@@ -65,8 +66,8 @@ def size_section(result: dict) -> list[str]:
         lines += [f"- {line}" for line in result["mismatches"]] + [""]
     lines += ["### Build (`confgraph build`)", "", *build_table(result["builds"]), ""]
     lines += ["### Serving", "", *serving_table(contenders), ""]
-    if "pages" in contenders["confgraph"]:
-        lines += ["### Pages (confgraph)", "", *pages_table(contenders["confgraph"]["pages"]), ""]
+    for name in (n for n in ("confgraph", *REMOTE) if "pages" in contenders.get(n, {})):
+        lines += [f"### Pages ({name})", "", *pages_table(contenders[name]["pages"]), ""]
     lines += ["### Queries (ms, median / p95)", "", *query_table(contenders), ""]
     lines += ["### Ratios (medians)", "", *ratio_table(contenders), ""]
     lines += ["### Targets (issues 6 and 8; they are set at 1M triples)", ""]
@@ -90,9 +91,10 @@ def serving_table(contenders: dict[str, dict]) -> list[str]:
         found = contenders[name]
         memory = f"{found['memory'] / MIB:,.0f}" if found.get("memory") else "(in this process)"
         load = f"{found['load']:.1f}" if "load" in found else ""
-        rows.append([name, f"{found['startup']:.2f}", memory, load])
+        publish = f"{found['publish']:.1f}" if "publish" in found else ""
+        rows.append([name, f"{found['startup']:.2f}", memory, load, publish])
     header = ["contender", "start-up to first answer s", "peak memory MiB (with children)"]
-    return table([*header, "bulk load s"], rows)
+    return table([*header, "bulk load s", "`confgraph publish` s"], rows)
 
 
 def pages_table(pages: dict[str, dict]) -> list[str]:

@@ -66,7 +66,7 @@ class RemoteStore:
     ) -> None:
         self.endpoint, self.release_graphs, self.dialect = endpoint, graphs, dialect
         self.row_cap = row_cap  # the engine's own result cap, past which it cuts results
-        self.cap_known = row_cap is not None or dialect != "virtuoso"
+        self.cap_floor = 1  # results of this size are known to pass the engine's cap whole
 
     def query(
         self,
@@ -119,16 +119,20 @@ class RemoteStore:
         accept = GRAPH_ACCEPT if graph else RESULTS_ACCEPT
         with self.send(engine_query, accept, row_limit) as reply:
             variables, items = read_result(reply, engine_query, row_limit, convert)
-        if graph and len(items) > 1 and (cap := self.engine_cap()) is not None and len(items) > cap:
+        if graph and (cap := self.cut_at(len(items))) is not None:
             raise cut_short(cap)  # Virtuoso sent cap + 1 triples: cut, unsaid
         return variables, items
 
-    def engine_cap(self) -> int | None:
-        """Return the engine's own result cap (Virtuoso's, asked once), None if it has none."""
-        if not self.cap_known:
-            self.row_cap = probe_row_cap(self.endpoint, RESULTS_ACCEPT)
-            self.cap_known = True
-        return self.row_cap
+    def cut_at(self, size: int) -> int | None:
+        """Return the engine's result cap if a graph of size triples passed it (Virtuoso's)."""
+        if self.dialect != "virtuoso" or size <= self.cap_floor:
+            return None
+        if self.row_cap is None:
+            self.row_cap = probe_row_cap(self.endpoint, RESULTS_ACCEPT, size)
+            if self.row_cap is None:
+                self.cap_floor = size
+                return None
+        return self.row_cap if size > self.row_cap else None
 
     def _described(
         self, shape: QueryShape, dataset: DatasetSpec | None, base: str | None

@@ -11,14 +11,14 @@ from confgraph.store.sparql_http import Endpoint
 
 CAP_HEADER = "X-SPARQL-MaxRows"
 # Virtuoso's own schema graph (about 2,500 triples in every database) joined with itself:
-# millions of rows, of which the engine computes only as many as its cap.
+# millions of rows, of which the engine computes only as many as asked or its cap.
 SYSTEM_GRAPH = "http://www.openlinksw.com/schemas/virtrdf#"
-PROBE = "SELECT ?s WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 1000000"
+PROBE = "SELECT ?s WHERE {{ ?s ?p ?o . ?a ?b ?c }} LIMIT {size}"
 
 
-def probe_row_cap(endpoint: Endpoint, accept: str) -> int | None:
-    """Return the most rows Virtuoso sends of one result, or None if a million pass."""
-    fields = [("query", PROBE), ("default-graph-uri", SYSTEM_GRAPH)]
+def probe_row_cap(endpoint: Endpoint, accept: str, size: int) -> int | None:
+    """Return Virtuoso's cap if a result of size rows reaches it, else None."""
+    fields = [("query", PROBE.format(size=size)), ("default-graph-uri", SYSTEM_GRAPH)]
     with endpoint.form(fields, accept).check() as reply:
         cap = reply.header(CAP_HEADER)
     return int(cap) if cap.isdigit() else None
@@ -27,7 +27,7 @@ def probe_row_cap(endpoint: Endpoint, accept: str) -> int | None:
 def cut_short(cap: int | str) -> ResultTooLarge:
     """Return the error of a result the engine cut at its own cap."""
     return ResultTooLarge(
-        f"the result reaches the SPARQL engine's own limit of {cap} rows or triples "
-        "(Virtuoso's ResultSetMaxRows), past which it cuts results short; add LIMIT and "
-        "OFFSET to fetch it in pages"
+        f"the result reaches {cap} rows or triples, the most the SPARQL engine returns at "
+        "once (Virtuoso's ResultSetMaxRows), past which it cuts results short; add LIMIT "
+        "and OFFSET to fetch it in pages"
     )
