@@ -73,7 +73,7 @@ def _build_and_validate(
         merged += ontology  # then validate_graph need not copy the data to add it
         validation = validate_graph(merged, shapes)
         phase.complete(count)
-    return Built(sources, dataset, shapes, validation, warnings)
+    return Built(sources, dataset, shapes, validation, warnings=warnings)
 
 
 def _load_and_build(
