@@ -71,13 +71,6 @@ def test_the_resource_page_of_an_untimed_item_renders(client: FlaskClient) -> No
     assert meeting.status_code == 200
     assert "2018-01-16" in parse_html(meeting.get_data(as_text=True)).text
 
-
-def test_the_day_page_lists_its_untimed_parts_in_order(client: FlaskClient) -> None:
-    response = client.get("/id/meeting/hearing/day/2018-01-15.html")
-    assert response.status_code == 200
-    page = parse_html(response.get_data(as_text=True))
-    parts = next(s for s in page.iter("section") if s.iter("h2")[0].text == "Parts")
-    names = [row.iter("td")[0].text for row in parts.iter("tr")[1:]]
     assert names == [
         "Opening of the hearing",
         "Panel 1: Zeta comes first",
