@@ -42,11 +42,13 @@ TEXTS = (
 }}"""
 )
 # The rooms and buildings are shared by programmes: the chain up from a place, by subject.
+# A UNION, not two OPTIONALs: Virtuoso drops solutions of two OPTIONALs after a path (V18).
 PLACES = (
     PREFIXES
     + """SELECT ?place ?within ?kind WHERE {{
-  {place} schema:containedInPlace* ?place . OPTIONAL {{ ?place schema:containedInPlace ?within }}
-  OPTIONAL {{ ?place a ?kind FILTER (?kind IN (cg:City, cg:Country, cg:Room)) }}
+  {{ {place} schema:containedInPlace* ?place . ?place schema:containedInPlace ?within }} UNION
+  {{ {place} schema:containedInPlace* ?place . ?place a ?kind
+     FILTER (?kind IN (cg:City, cg:Country, cg:Room)) }}
 }}"""
 )
 # The lists (of people, items, statements, inputs) that the source cuts off.
