@@ -89,7 +89,10 @@ def render_vocabulary(graph: Graph, kind: str) -> str:
         heads = list(graph.subjects(RDF.type, OWL.Ontology))
         borrowed = borrowed_terms(graph, site().description, URIRef(site().addresses.dataset()))
     else:
-        groups = [("Node shapes", terms_of(graph, (SH.NodeShape,)))]
+        groups = [
+            ("Node shapes", terms_of(graph, (SH.NodeShape,))),
+            ("SPARQL constraints", terms_of(graph, (SH.SPARQLConstraint,))),
+        ]
         heads = []
     return render_template(
         "vocabulary.html",
