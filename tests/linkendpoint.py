@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import http.server
 import os
-import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -16,25 +14,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from engines import free_ports, oxigraph_command
 
 
 def free_port() -> int:
-    """Return a free loopback port of CONFGRAPH_TEST_PORTS ("low-high", default 20100-20999)."""
-    low, _, high = os.environ.get("CONFGRAPH_TEST_PORTS", "20100-20999").partition("-")
-    for port in range(int(low), int(high) + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {low}-{high}")
+    """Return a free loopback port of CONFGRAPH_TEST_PORTS (as the engines take theirs)."""
+    return free_ports(1)[0]
 
 
 def oxigraph_binary() -> str:
     """Return the oxigraph server of the test extra; skip without it (fail under CI=true)."""
-    beside_python = str(Path(sys.executable).parent)  # the virtual environment's bin/
-    found = shutil.which("oxigraph", path=beside_python) or shutil.which("oxigraph")
+    found = oxigraph_command()
     if found:
         return found
     if os.environ.get("CI") == "true":

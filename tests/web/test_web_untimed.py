@@ -78,3 +78,17 @@ def test_the_agenda_header_gives_the_meetings_own_dates(client: FlaskClient) -> 
     assert page.by_id("where").text.startswith("Example Headquarters, Vienna, Austria")
     events = [s for s in page.iter("script") if s.attrs.get("type") == "application/ld+json"]
     assert '"startDate": "2018-01-15"' in events[0].text
+
+
+def test_the_day_page_lists_its_untimed_parts_in_order(client: FlaskClient) -> None:
+    response = client.get("/id/meeting/hearing/day/2018-01-15.html")
+    assert response.status_code == 200
+    page = parse_html(response.get_data(as_text=True))
+    parts = next(s for s in page.iter("section") if s.iter("h2")[0].text == "Parts")
+    names = [row.iter("td")[0].text for row in parts.iter("tr")[1:]]
+    assert names == [
+        "Opening of the hearing",
+        "Panel 1: Zeta comes first",
+        "Panel 2: Alpha comes second",
+        "Closing of the hearing",
+    ]
