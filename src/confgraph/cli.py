@@ -9,6 +9,7 @@ import click
 
 from confgraph import __version__
 from confgraph.errors import ConfgraphError
+from confgraph.failure import fail
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.link.commands import link
@@ -49,12 +50,6 @@ BASE_OPTION = click.option(
     show_default=True,
     help="Base IRI of the dataset; resources are minted under <base>/id/.",
 )
-
-
-def fail(error: ConfgraphError) -> None:
-    """Print an error without a traceback and exit with its code."""
-    click.echo(f"error: {error}", err=True)
-    sys.exit(error.exit_code)
 
 
 @click.group()

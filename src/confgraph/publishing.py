@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
 
 from confgraph.errors import ConfgraphError
+from confgraph.failure import fail
 from confgraph.settings import setting_option
 from confgraph.store.release import Release
 from confgraph.store.remote import probe_dialect
@@ -76,7 +76,6 @@ def publish_command(
         )
         done = publish_release(opened, target, keep, lambda line: click.echo(line, err=True))
     except ConfgraphError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(error)
     seconds = time.monotonic() - started
     click.echo(f"release {done.release_id} published to {query_url} in {seconds:.1f} s")

@@ -6,11 +6,12 @@ import csv
 import re
 from pathlib import Path
 
+from confgraph.csvtable import read_table
 from confgraph.errors import DataError
 from confgraph.model import AgentRef, Country, Organisation
 from confgraph.programme_parts import read_notes
 from confgraph.suggest import country_hint, hint
-from confgraph.yamlmap import YamlMap, display_path, read_yaml
+from confgraph.yamlmap import YamlMap, read_yaml
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CODE_PATTERN = re.compile(r"[A-Z]{3}")
@@ -20,18 +21,7 @@ COUNTRY_COLUMNS = ("iso_alpha3", "name", "wikidata_qid")
 
 def load_countries(path: Path) -> dict[str, Country]:
     """Read the ISO 3166-1 table (CSV with iso_alpha3, name, wikidata_qid columns)."""
-    shown = display_path(path)
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COUNTRY_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(shown, 1, f"missing column(s): {', '.join(missing)}")
-            return _read_country_rows(reader, shown)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(shown, None, f"cannot read file: {exc}") from exc
-    except csv.Error as exc:
-        raise DataError(shown, None, f"malformed CSV: {exc}") from exc
+    return read_table(path, COUNTRY_COLUMNS, _read_country_rows)
 
 
 def _read_country_rows(reader: csv.DictReader, shown: str) -> dict[str, Country]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from confgraph.errors import ConfgraphError
+from confgraph.failure import fail
 from confgraph.iris import DEFAULT_BASE, Iris
 from confgraph.link.client import ClientSettings
 from confgraph.link.contributed import import_links
@@ -22,11 +22,6 @@ DATA = click.option(
     help="Data directory; linksets are written to DATA/links/.",
 )
 BASE = click.option("--base", envvar="CONFGRAPH_BASE", default=DEFAULT_BASE, show_default=True)
-
-
-def _fail(error: ConfgraphError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(error.exit_code)
 
 
 @click.group(invoke_without_command=True)
@@ -76,7 +71,7 @@ def link(
     try:
         done = run_link(data_dir, Iris(base), settings, endpoint_note, batch_size)
     except ConfgraphError as error:
-        _fail(error)
+        fail(error)
     kinds = [link.local.split("/")[0] for link in done.result.links]
     counts = ", ".join(f"{kinds.count(k)} {k}(s)" for k in sorted(set(kinds))) or "nothing"
     click.echo(f"linked {counts} ({done.queries} queries sent); written to {done.linkset}")
@@ -98,5 +93,5 @@ def import_command(
     try:
         written = import_links(csv_file, data_dir, Iris(base), name, licence, replace)
     except ConfgraphError as error:
-        _fail(error)
+        fail(error)
     click.echo(f"links imported to {written}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from confgraph.build import build_dataset
+from confgraph.csvtable import read_table
 from confgraph.errors import DataError, DataErrors
 from confgraph.iris import Iris
 from confgraph.link.graphs import REGISTRY_PREDICATES
@@ -63,7 +64,7 @@ def import_links(
     data = [ts for graph, ts in dataset.graphs.items() if graph != ONTOLOGY_IRI]
     subjects = {s for triples in data for s, _, _ in triples}
     known = _known_links(data_dir, iris, target, data)
-    links, errors = _read_rows(csv_path, shown, iris, subjects, known)
+    links, errors = _read_rows(csv_path, iris, subjects, known)
     if errors:
         raise DataErrors(tuple(errors)) if len(errors) > 1 else errors[0]
     if not links:
@@ -94,25 +95,23 @@ def _known_links(data_dir: Path, iris: Iris, target: Path, data: list) -> dict:
 
 
 def _read_rows(
-    path: Path, shown: str, iris: Iris, subjects: set, known: dict
+    path: Path, iris: Iris, subjects: set, known: dict
 ) -> tuple[list[Link], list[DataError]]:
+    """Return the file's links and the errors of its bad rows (the whole file's, if unreadable)."""
     links: list[Link] = []
     errors: list[DataError] = []
+
+    def read(reader: csv.DictReader, shown: str) -> None:
+        for row in reader:
+            try:
+                links.append(_row(row, reader.line_num, iris, subjects, known, shown))
+            except ValueError as error:
+                errors.append(DataError(shown, reader.line_num, str(error)))
+
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                return [], [DataError(shown, 1, f"missing column(s): {', '.join(missing)}")]
-            for row in reader:
-                try:
-                    links.append(_row(row, reader.line_num, iris, subjects, known, shown))
-                except ValueError as error:
-                    errors.append(DataError(shown, reader.line_num, str(error)))
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [DataError(shown, None, f"cannot read file: {exc}")]
-    except csv.Error as exc:
-        return [], [DataError(shown, None, f"malformed CSV: {exc}")]
+        read_table(path, COLUMNS, read)
+    except DataError as error:
+        return [], [error]
     return links, errors
 
 

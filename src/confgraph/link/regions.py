@@ -12,10 +12,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from confgraph.csvtable import read_table
 from confgraph.errors import DataError
 from confgraph.iris import Iris
 from confgraph.vocab import CG
-from confgraph.yamlmap import display_path
 
 Triple = tuple[Node, Node, Node]
 M49_FILE = "reference/iso3166-m49.csv"
@@ -38,18 +38,11 @@ class CountryRegions:
 
 def load_m49(path: Path) -> dict[str, CountryRegions]:
     """Read the ISO 3166 / M49 table, keyed by alpha-3 code; a bad row names its line."""
-    shown = display_path(path)
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise DataError(shown, 1, f"missing column(s): {', '.join(missing)}")
-            return {row["alpha-3"]: _row(row, shown, reader.line_num) for row in reader}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(shown, None, f"cannot read file: {exc}") from exc
-    except csv.Error as exc:
-        raise DataError(shown, None, f"malformed CSV: {exc}") from exc
+    return read_table(path, COLUMNS, _rows)
+
+
+def _rows(reader: csv.DictReader, shown: str) -> dict[str, CountryRegions]:
+    return {row["alpha-3"]: _row(row, shown, reader.line_num) for row in reader}
 
 
 def _row(row: dict[str, str], shown: str, line: int) -> CountryRegions:

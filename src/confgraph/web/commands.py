@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from confgraph.errors import ConfgraphError, EngineUnavailable, QueryTimeout, ReleaseError
+from confgraph.failure import fail
 from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph, serialize_result
 from confgraph.release_lock import ReleaseHold
 from confgraph.settings import (
@@ -146,8 +147,7 @@ def serve(**options: Any) -> None:
         app, follower = build_app(settings)
         server = waitress.create_server(app, **waitress_options(settings))
     except ConfgraphError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(error)
     except OSError as error:  # the port is taken, or the address is not this machine's
         click.echo(f"error: {settings.host}:{settings.port}: {error.strerror}", err=True)
         sys.exit(1)
@@ -218,8 +218,7 @@ def query(sparql: str, release: str, endpoint: str | None, output: str, engine: 
         finally:
             hold.close()
     except ConfgraphError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
+        fail(error)
 
 
 def format_result(result: QueryResult, output: str) -> str:
