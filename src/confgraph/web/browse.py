@@ -17,7 +17,6 @@ from rdflib.term import Node
 from confgraph.errors import RequestError, ResourceNotFound
 from confgraph.web.app import site
 from confgraph.web.display import Labeller
-from confgraph.web.home import page_number
 from confgraph.web.listing import (
     INDEX_BY_KEY,
     INDEXES,
@@ -27,6 +26,7 @@ from confgraph.web.listing import (
     count_members,
     read_listing,
 )
+from confgraph.web.params import page_number
 from confgraph.web.programme import linker
 from confgraph.web.resources import is_iri, shower
 
@@ -49,7 +49,7 @@ def index_page(key: str) -> Response:
     fmt = chosen_format()
     chosen = chosen_facets(index)
     order = chosen_sort(index)
-    number = page_number(request.args.getlist("page"))
+    number = page_number()
     size = site().settings.page_size
     listing = read_listing(site().store, index, chosen, order, (number, size))
     last = max(1, -(-listing.total // size))

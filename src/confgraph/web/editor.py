@@ -15,6 +15,7 @@ from confgraph.formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_graph
 from confgraph.store.base import QueryResult, Row
 from confgraph.web.app import CONTENT_SECURITY_POLICY, site
 from confgraph.web.examples import EXAMPLES, QUERY_PREFIXES
+from confgraph.web.params import whole_number
 
 DEFAULT_QUERY = QUERY_PREFIXES + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
 PAGE_SIZE = 100  # rows of the server-rendered table, unless ?page_size= says otherwise
@@ -48,18 +49,6 @@ class ResultPage:
     def first_row(self) -> int:
         """Return the position (from 1) of the page's first row."""
         return (self.number - 1) * self.size + 1
-
-
-def whole_number(name: str, default: int, maximum: int | None = None) -> int:
-    """Read one whole number from 1 (up to maximum) from the request's parameter name."""
-    values = request.args.getlist(name)
-    if not values:
-        return default
-    if len(values) > 1 or not values[0].isdecimal() or int(values[0]) < 1:
-        raise RequestError(f"{name} must be one whole number from 1, not {', '.join(values)!r}")
-    if maximum is not None and int(values[0]) > maximum:
-        raise RequestError(f"{name} must be at most {maximum}, not {values[0]}")
-    return int(values[0])
 
 
 def result_page(rows: tuple[Row, ...]) -> ResultPage:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
-from confgraph.errors import EngineUnavailable, QueryTimeout, RequestError, ResourceNotFound
+from confgraph.errors import EngineUnavailable, QueryTimeout, ResourceNotFound
 from confgraph.web.app import site
 from confgraph.web.meetings import Page, date_range, read_page, summary
+from confgraph.web.params import page_number
 from confgraph.web.programme import linker, programme_graph
 
 blueprint = Blueprint("home", __name__)
@@ -15,7 +16,7 @@ blueprint = Blueprint("home", __name__)
 @blueprint.get("/")
 def index() -> str:
     """List one page of meetings (?page=N) with their dates, venue and counts."""
-    number = page_number(request.args.getlist("page"))
+    number = page_number()
     size, unavailable = site().settings.page_size, None
     try:
         page = read_page(site().store, number, size, programme_graph)
@@ -34,13 +35,3 @@ def index() -> str:
         dates=date_range,
         unavailable=unavailable,
     )
-
-
-def page_number(values: list[str]) -> int:
-    """Read the page parameter: one whole number from 1 (1 when absent)."""
-    if not values:
-        return 1
-    if len(values) > 1 or not values[0].isdecimal() or int(values[0]) < 1:
-        shown = ", ".join(values)
-        raise RequestError(f"page must be one whole number from 1, not {shown!r}")
-    return int(values[0])

@@ -20,7 +20,7 @@ from confgraph.store.search import (
     SearchIndex,
 )
 from confgraph.web.app import site
-from confgraph.web.home import page_number
+from confgraph.web.params import page_number
 
 blueprint = Blueprint("search", __name__)
 
@@ -58,7 +58,7 @@ def _run(text: str) -> tuple[Hits, tuple[int, int]]:
             " (setting search_length_limit)"
         )
     kind = request.args.get("kind") or None
-    number = page_number(request.args.getlist("page"))
+    number = page_number()
     size = site().settings.page_size
     hits = search_index().search(text, size, (number - 1) * size, kind) if text else Hits(0, [], [])
     return hits, (number, max(1, -(-hits.total // size)))
