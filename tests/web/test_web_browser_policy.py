@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+import browsing
 import pytest
-from test_web_browser import CHROMIUM, DRIVER, FLAGS, pytestmark, webdriver  # noqa: F401
+from test_web_browser import pytestmark  # noqa: F401
 from webfixture import M
 
 PAGES = ["/", "/sparql", "/dumps/", M.replace("https://w3id.org/confgraph", "") + ".html"]
@@ -15,17 +15,7 @@ PAGES = ["/", "/sparql", "/dumps/", M.replace("https://w3id.org/confgraph", "") 
 @pytest.fixture(scope="module")
 def logging_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Start headless chromium that keeps its console log."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    profile: Path = tmp_path_factory.mktemp("chromium-policy-profile")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        options=options, service=webdriver.ChromeService(executable_path=str(DRIVER))
-    )
-    driver.set_page_load_timeout(30)
+    driver = browsing.start_chromium(tmp_path_factory.mktemp("chromium-policy-profile"))
     yield driver
     driver.quit()
 
