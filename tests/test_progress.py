@@ -100,12 +100,9 @@ def test_build_outside_a_terminal_logs_plain_lines_with_counts(
     assert all(LINE.fullmatch(line) for line in lines), result.stderr
     assert "\r" not in result.stderr and "\x1b" not in result.stderr
     done = [line.split("] ", 1)[1].split(" in ")[0] for line in lines if " in " in line]
-    assert done == [
-        "files loaded: 3/3",
-        "programmes built: 1/1",
-        "programmes validated: 1/1",
-        "release written: 1/1",
-    ]
+    assert done[0] == "programmes built: 1/1"
+    # The release is written while it is validated; it is published once both are done.
+    assert set(done[1:]) == {"dumps written: 11", "programmes validated: 1/1"}
 
 
 def test_validate_reports_its_phases(runner: CliRunner, mini_data: Path) -> None:

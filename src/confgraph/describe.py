@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
@@ -23,6 +21,7 @@ from confgraph.vocab import ONTOLOGY_IRI
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 RDF_DUMP_PREFIX = "confgraph."
+RDF_TYPE = f"<{RDF.type}>".encode()
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph
     graph.bind("spdx", SPDX)
     subject = iris.dataset()
     _header(graph, subject, iris, build)
-    _statistics(graph, subject, quads.data())
+    _statistics(graph, subject, quads.ntriples)
     _subsets(graph, subject, quads.graph_sizes())
     for info in build.dumps:
         node = _distribution(graph, subject, iris, info)
@@ -77,23 +76,36 @@ def _header(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None
     graph.add((subject, VOID.vocabulary, URIRef("https://schema.org/")))
 
 
-def _statistics(graph: Graph, subject: URIRef, data: Iterable[ox.Triple]) -> None:
-    classes: Counter[str] = Counter()
-    properties: Counter[str] = Counter()
+def _statistics(graph: Graph, subject: URIRef, ntriples: bytes) -> None:
+    """Count the data's triples, subjects, entities, classes and properties from its lines.
+
+    A line is `subject predicate object .`, and neither a subject nor a predicate holds a
+    space: splitting twice finds them without parsing the objects.
+    """
+    classes: Counter[bytes] = Counter()
+    properties: Counter[bytes] = Counter()
     subjects, entities = set(), set()
-    for triple in data:
-        subjects.add(triple.subject)
-        properties[triple.predicate.value] += 1
-        if triple.predicate.value == str(RDF.type):
-            classes[triple.object.value] += 1
-            entities.add(triple.subject)
+    for line in ntriples.splitlines():
+        node, predicate, rest = line.split(b" ", 2)
+        subjects.add(node)
+        properties[predicate] += 1
+        if predicate == RDF_TYPE:
+            classes[rest[: rest.rindex(b">") + 1]] += 1
+            entities.add(node)
     graph.add((subject, VOID.triples, _count(properties.total())))
     graph.add((subject, VOID.distinctSubjects, _count(len(subjects))))
     graph.add((subject, VOID.entities, _count(len(entities))))
     graph.add((subject, VOID.classes, _count(len(classes))))
     graph.add((subject, VOID.properties, _count(len(properties))))
-    _partitions(graph, subject, classes, VOID.classPartition, VOID["class"], VOID.entities)
-    _partitions(graph, subject, properties, VOID.propertyPartition, VOID.property, VOID.triples)
+    _partitions(graph, subject, _iris(classes), VOID.classPartition, VOID["class"], VOID.entities)
+    _partitions(
+        graph, subject, _iris(properties), VOID.propertyPartition, VOID.property, VOID.triples
+    )
+
+
+def _iris(counts: Counter[bytes]) -> Counter[str]:
+    """Return counts keyed by IRIs written <...> as the IRIs themselves."""
+    return Counter({term[1:-1].decode("utf-8"): n for term, n in counts.items()})
 
 
 def _partitions(

@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -17,6 +16,7 @@ from confgraph.jsonld import write_jsonld_document
 from confgraph.quads import ReleaseQuads
 from confgraph.vocab import PREFIXES
 
+GZIP_BLOCK = 1 << 22
 WELL_KNOWN_PREFIXES = {
     "conf": str(PREFIXES["conf"]),
     "dcterms": "http://purl.org/dc/terms/",
@@ -42,6 +42,7 @@ class DumpFormat:
     media_type: str
     title: str
     write: Callable[[ReleaseQuads, Path], None]
+    background: bool = False  # its writer runs outside the interpreter's lock (zlib)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -63,23 +64,25 @@ def write_turtle(quads: ReleaseQuads, path: Path) -> None:
     ox.serialize(quads.data(), str(path), ox.RdfFormat.TURTLE, prefixes=WELL_KNOWN_PREFIXES)
 
 
-def _gzipped(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def _gzipped(path: Path, data: bytes) -> None:
     """Write a gzip file with a fixed header (no time, no name): same input, same bytes."""
     with (
         path.open("wb") as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
     ):
-        write(gz)
+        view = memoryview(data)
+        for start in range(0, len(data), GZIP_BLOCK):  # zlib leaves the lock per block
+            gz.write(view[start : start + GZIP_BLOCK])
 
 
 def write_ntriples_gz(quads: ReleaseQuads, path: Path) -> None:
     """Write the data as gzipped N-Triples, lines sorted."""
-    _gzipped(path, lambda out: ox.serialize(quads.data(), out, ox.RdfFormat.N_TRIPLES))
+    _gzipped(path, quads.ntriples)
 
 
 def write_nquads_gz(quads: ReleaseQuads, path: Path) -> None:
     """Write every graph as gzipped N-Quads, graph by graph, lines sorted within each."""
-    _gzipped(path, lambda out: ox.serialize(quads.quads(), out, ox.RdfFormat.N_QUADS))
+    _gzipped(path, quads.nquads)
 
 
 def write_jsonld(quads: ReleaseQuads, path: Path) -> None:
@@ -100,6 +103,7 @@ DUMP_FORMATS = (
         GRAPH_FORMATS["nt"].media_type,
         "gzipped N-Triples dump",
         write_ntriples_gz,
+        background=True,
     ),
     DumpFormat(
         "confgraph.jsonld", GRAPH_FORMATS["json-ld"].media_type, "JSON-LD dump", write_jsonld
@@ -109,6 +113,7 @@ DUMP_FORMATS = (
         DATASET_FORMATS["nquads"].media_type,
         "gzipped N-Quads dump (named graphs)",
         write_nquads_gz,
+        background=True,
     ),
     DumpFormat(
         "confgraph.trig",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -12,6 +13,7 @@ import pyoxigraph as ox
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+PLAIN = frozenset({XSD_STRING, RDF_LANG_STRING})
 
 
 class Compactor:
@@ -19,12 +21,20 @@ class Compactor:
 
     The namespace is the IRI up to its last '#' or '/', as in every namespace of the
     dataset's context; an IRI in no named namespace stays whole (equally valid JSON-LD).
+    IRIs recur (predicates, classes, agents): each is shortened once.
     """
 
     def __init__(self, context: dict[str, str]) -> None:
         self._prefixes = {namespace: prefix for prefix, namespace in context.items()}
+        self._done: dict[str, str] = {}
 
     def __call__(self, iri: str) -> str:
+        found = self._done.get(iri)
+        if found is None:
+            found = self._done[iri] = self._shorten(iri)
+        return found
+
+    def _shorten(self, iri: str) -> str:
         cut = max(iri.rfind("#"), iri.rfind("/")) + 1
         prefix = self._prefixes.get(iri[:cut])
         local = iri[cut:]
@@ -36,20 +46,25 @@ def write_jsonld_document(
 ) -> None:
     """Write triples sorted by subject as {"@context", "@graph"}, nodes and values sorted."""
     compact = Compactor(context)
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     out.write('{\n  "@context": ' + json.dumps(context, indent=4, sort_keys=True))
     out.write(',\n  "@graph": [')
     separator = "\n"
-    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
+    for subject, group in itertools.groupby(triples, key=SUBJECT):
         node = node_object(subject, group, compact)
-        out.write(separator + "    " + json.dumps(node, ensure_ascii=False, sort_keys=True))
+        out.write(separator + "    " + encode(node))
         separator = ",\n"
     out.write("\n  ]\n}\n")
+
+
+SUBJECT = operator.attrgetter("subject")
+PREDICATE = operator.attrgetter("predicate")
 
 
 def node_object(subject: Any, triples: Iterable[ox.Triple], compact: Compactor) -> dict[str, Any]:
     """Return the node object of one subject's triples."""
     node: dict[str, Any] = {"@id": _reference(subject, compact)}
-    for predicate, group in itertools.groupby(triples, key=lambda t: t.predicate):
+    for predicate, group in itertools.groupby(triples, key=PREDICATE):
         if predicate.value == RDF_TYPE:
             node["@type"] = sorted(_reference(t.object, compact) for t in group)
             continue
@@ -59,15 +74,15 @@ def node_object(subject: Any, triples: Iterable[ox.Triple], compact: Compactor) 
 
 
 def _reference(term: Any, compact: Compactor) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
+    return f"_:{term.value}" if type(term) is ox.BlankNode else compact(term.value)
 
 
 def _value(term: Any, compact: Compactor) -> dict[str, str]:
-    if not isinstance(term, ox.Literal):
+    if type(term) is not ox.Literal:
         return {"@id": _reference(term, compact)}
     if term.language:
         return {"@value": term.value, "@language": term.language}
     datatype = term.datatype.value
-    if datatype in (XSD_STRING, RDF_LANG_STRING):
+    if datatype in PLAIN:
         return {"@value": term.value}
     return {"@value": term.value, "@type": compact(datatype)}

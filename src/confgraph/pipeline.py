@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
-from confgraph.build import ONTOLOGY_FILE, BuiltDataset, build_dataset, data_graph
-from confgraph.cache import BuildCache, build, build_key, load, unchanged_release
+from confgraph.assemble import assemble
+from confgraph.build import ONTOLOGY_FILE
+from confgraph.cache import BuildCache, build_key, unchanged_release
 from confgraph.dataset_file import dataset_file, missing_message, read_metadata
 from confgraph.errors import ValidationFailed
+from confgraph.gather import gather
 from confgraph.iris import Iris
-from confgraph.link.graphs import add_linked_graphs
-from confgraph.load import load_catalogue, paused_gc
+from confgraph.load import paused_gc
 from confgraph.metadata import DatasetMetadata
-from confgraph.progress import Progress
+from confgraph.progress import Phase, Progress
+from confgraph.quads import ReleaseQuads, nquads_lines, without_graph
 from confgraph.release import (
     ReleaseContent,
     build_time,
@@ -27,21 +30,30 @@ from confgraph.validate import (
     ShapesDirs,
     ValidationResult,
     load_shapes,
-    validate_graph,
+    validate_ntriples,
 )
+from confgraph.vocab import ONTOLOGY_IRI
 
 
 @dataclass(frozen=True)
-class Built:
-    """A built and validated dataset with what it was made from."""
+class Prepared:
+    """A dataset built and assembled, not yet validated, with what it was made from."""
 
     sources: tuple[str, ...]
-    dataset: BuiltDataset
+    quads: ReleaseQuads
+    ontology: Graph
     shapes: Graph
-    validation: ValidationResult
     description: Graph  # of the reference and link graphs, for the release's VoID
-    metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
-    warnings: tuple[str, ...] = ()  # what the loader found legal but suspicious
+    metadata: DatasetMetadata
+    warnings: tuple[str, ...]  # what the loader found legal but suspicious
+    programmes: int
+
+
+@dataclass(frozen=True)
+class Built(Prepared):
+    """A built and validated dataset with what it was made from."""
+
+    validation: ValidationResult
 
 
 def build_and_validate(
@@ -51,45 +63,60 @@ def build_and_validate(
     shapes_dir: ShapesDirs = SHAPES_DIR,
     cache: BuildCache | None = None,
 ) -> Built:
-    """Load every programme, build the dataset and validate it against the shapes.
+    """Load every programme, build the dataset and validate it against the shapes."""
+    progress = progress or Progress.silent()
+    prepared = prepare(data_dir, iris, progress, shapes_dir, cache)
+    with progress.phase("programmes validated", total=prepared.programmes) as phase:
+        validation = validate_prepared(prepared, phase)
+    return Built(**vars(prepared), validation=validation)
 
-    With a build cache, only the programmes it lacks are read and built; the loader's
-    cross-file checks and the validation still cover every programme.
-    """
+
+def prepare(
+    data_dir: Path,
+    iris: Iris,
+    progress: Progress,
+    shapes_dir: ShapesDirs = SHAPES_DIR,
+    cache: BuildCache | None = None,
+) -> Prepared:
+    """Read and build every programme (or take it from the cache) and assemble the release's
+    quads; the loader's cross-file checks cover every programme."""
     # Millions of small tuples and terms, no cycles worth collecting: the collector's
     # passes over the growing heap tripled the time of building 1M triples (measured).
     with paused_gc():
-        return _build_and_validate(
-            data_dir, iris, progress or Progress.silent(), shapes_dir, cache
-        )
-
-
-def _build_and_validate(
-    data_dir: Path, iris: Iris, progress: Progress, shapes_dir: ShapesDirs, cache: BuildCache | None
-) -> Built:
-    metadata = _metadata(data_dir, progress)
-    progress(f"loading programmes from {data_dir}")
-    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
-    if cache is None:
-        sources, dataset, count, warnings = _load_and_build(data_dir, iris, ontology, progress)
-    else:
-        sources, dataset, count, warnings = _load_and_build_cached(
-            data_dir, cache, ontology, progress
-        )
-    for warning in warnings:
-        progress(warning)
-    linked = add_linked_graphs(dataset, data_dir, iris)
-    sources = (*sources, *map(str, linked.paths))
-    shapes = load_shapes(shapes_dir)
-    progress(f"validating {len(dataset)} quads against {len(shapes)} shape triples")
-    with progress.phase("programmes validated", total=count) as phase:
-        merged = data_graph(dataset)
-        merged += ontology  # then validate_graph need not copy the data to add it
-        validation = validate_graph(merged, shapes)
-        phase.complete(count)
+        metadata = _metadata(data_dir, progress)
+        shapes = load_shapes(shapes_dir)  # a bad shapes file is an error before any work
+        progress(f"reading and building the programmes of {data_dir}")
+        with progress.phase("programmes built") as phase:
+            gathered = gather(data_dir, iris, cache, phase)
+        if cache is not None:
+            progress(f"{gathered.reused} programme(s) unchanged, taken from {cache.directory}")
+        for warning in gathered.warnings:
+            progress(warning)
+        ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+        assembled = assemble(gathered.parts, ontology, data_dir, iris)
+    sources = (*gathered.sources, *map(str, assembled.linked.paths))
     described = dataset_file(data_dir)
     sources = (str(described), *sources) if described else sources
-    return Built(sources, dataset, shapes, validation, linked.description, metadata, warnings)
+    return Prepared(
+        sources,
+        assembled.quads,
+        ontology,
+        shapes,
+        assembled.linked.description,
+        metadata,
+        gathered.warnings,
+        len(gathered.parts),
+    )
+
+
+def validate_prepared(prepared: Prepared, phase: Phase | None = None) -> ValidationResult:
+    """Validate the merge of the data graphs, with the ontology, against the shapes."""
+    ontology = nquads_lines(ONTOLOGY_IRI, prepared.ontology)
+    text = prepared.quads.ntriples + b"".join(map(without_graph, ontology))
+    result = validate_ntriples(text, prepared.shapes)
+    if phase is not None:
+        phase.complete(prepared.programmes)
+    return result
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
@@ -99,37 +126,6 @@ def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
         progress(missing_message(data_dir))
         return DatasetMetadata()
     return metadata
-
-
-def _load_and_build(
-    data_dir: Path, iris: Iris, ontology: Graph, progress: Progress
-) -> tuple[tuple[str, ...], BuiltDataset, int, tuple[str, ...]]:
-    with progress.phase("files loaded") as phase:
-        catalogue = load_catalogue(data_dir)
-        phase.complete(len(catalogue.sources))
-    count = len(catalogue.programmes)
-    progress(f"building the graph of {count} programme(s)")
-    with progress.phase("programmes built", total=count) as phase:
-        dataset = build_dataset(catalogue, iris, ontology)
-        phase.complete(count)
-    return catalogue.sources, dataset, count, catalogue.warnings
-
-
-def _load_and_build_cached(
-    data_dir: Path, cache: BuildCache, ontology: Graph, progress: Progress
-) -> tuple[tuple[str, ...], BuiltDataset, int, tuple[str, ...]]:
-    with progress.phase("files loaded") as phase:
-        loaded = load(cache, data_dir)
-        phase.complete(len(loaded.sources))
-    count = len(loaded.files)
-    progress(
-        f"building the graph of {count} programme(s):"
-        f" {loaded.reused} unchanged, taken from the cache ({cache.directory})"
-    )
-    with progress.phase("programmes built", total=count) as phase:
-        dataset = build(cache, loaded, ontology)
-        phase.complete(count)
-    return loaded.sources, dataset, count, loaded.warnings
 
 
 def run_build(
@@ -142,27 +138,44 @@ def run_build(
 ) -> Path:
     """Build, validate and publish a release; a failure leaves the published one untouched.
 
-    With a cache directory, programmes built before are taken from it (see confgraph.cache).
+    The release is written while it is validated (the engine runs in a thread of its own,
+    outside the interpreter's lock) and published only if it conforms. With a cache
+    directory, programmes built before are taken from it (see confgraph.cache).
     """
     progress = progress or Progress.silent()
     started = build_time()
     cache = BuildCache(cache_dir, iris, progress) if cache_dir else None
-    built = build_and_validate(data_dir, iris, progress, shapes_dir, cache)
-    if not built.validation.conforms:
-        raise ValidationFailed(built.validation.text())
-    progress(f"writing the release under {out_dir}")
-    sources = source_infos(built.sources, data_dir)
-    key = build_key(iris, shapes_dir)
+    prepared = prepare(data_dir, iris, progress, shapes_dir, cache)
+    progress(f"validating the data and writing the release under {out_dir}")
     content = ReleaseContent(
-        built.dataset, built.shapes, iris, sources, started, key, built.metadata,
-        built.description,
+        prepared.quads,
+        prepared.ontology,
+        prepared.shapes,
+        iris,
+        source_infos(prepared.sources, data_dir),
+        started,
+        build_key(iris, shapes_dir),
+        prepared.metadata,
+        prepared.description,
     )
-    with progress.phase("release written", total=1) as phase, paused_gc():
-        release = write_release(content, out_dir)
-        phase.advance()
+    with (
+        progress.phase("programmes validated", total=prepared.programmes) as validated,
+        ThreadPoolExecutor(1, thread_name_prefix="validation") as background,
+        paused_gc(),
+    ):
+        validation = background.submit(validate_prepared, prepared, validated)
+        with progress.phase("dumps written") as written:
+            release = write_release(content, out_dir, lambda: _conforms(validation), written)
     if cache:
         cache.prune()
     return release
+
+
+def _conforms(validation: Future[ValidationResult]) -> None:
+    """Wait for the validation; raise if the data does not conform (nothing is published)."""
+    result = validation.result()
+    if not result.conforms:
+        raise ValidationFailed(result.text())
 
 
 def published_unchanged(

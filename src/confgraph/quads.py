@@ -1,11 +1,14 @@
-"""A release's quads as pyoxigraph terms, sorted so that every dump is deterministic."""
+"""A release's quads as sorted N-Quads lines, so that every dump is deterministic.
+
+The lines are what Oxigraph's serializer writes; sorting them as bytes sorts the triples by
+their N-Triples text (a term's text is never followed by a byte below the space that ends
+it). Dumps are written from these bytes, or from the terms that Oxigraph parses back.
+"""
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
@@ -16,6 +19,7 @@ from rdflib.term import Node
 from confgraph.vocab import ONTOLOGY_IRI
 
 Triple = tuple[Node, Node, Node]
+Lines = list[bytes]
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -55,39 +59,58 @@ def sorted_triples(graph: Iterable[Triple], memo: dict[Node, Any] | None = None)
     return triples
 
 
+def nquads_lines(name: URIRef | str, triples: Iterable[Triple], memo: dict | None = None) -> Lines:
+    """Return the sorted N-Quads lines of a graph of rdflib triples."""
+    graph = ox.NamedNode(str(name))
+    quads = (ox.Quad(*t, graph) for t in sorted_triples(triples, memo))  # type: ignore[misc]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+
+
+def graph_of(line: bytes) -> bytes:
+    """Return the graph IRI of an N-Quads line of a named graph (the last term's text)."""
+    return line[line.rindex(b" <") + 2 : line.rindex(b">")]
+
+
+def without_graph(line: bytes) -> bytes:
+    """Return an N-Quads line of a named graph as the N-Triples line of its triple."""
+    return line[: line.rindex(b" <")] + b" .\n"
+
+
 @dataclass(frozen=True)
 class ReleaseQuads:
-    """Every graph of a release, each as sorted triples, in the order of the graphs' IRIs."""
+    """Every graph of a release as sorted N-Quads, and the merge of its data graphs."""
 
-    graphs: tuple[tuple[str, list[ox.Triple]], ...]
+    nquads: bytes  # graph by graph in the order of their IRIs, lines sorted within each
+    ntriples: bytes  # the data graphs (all but the ontology) merged: sorted, each triple once
+    sizes: tuple[tuple[str, int], ...]  # the number of triples of each graph, in that order
+
+    @classmethod
+    def from_lines(cls, graphs: Mapping[str, Lines]) -> ReleaseQuads:
+        """Join graphs given as their sorted N-Quads lines; empty graphs are left out."""
+        names = sorted(name for name, lines in graphs.items() if lines)
+        data = {without_graph(line) for n in names if n != str(ONTOLOGY_IRI) for line in graphs[n]}
+        nquads = b"".join(line for name in names for line in graphs[name])
+        sizes = tuple((name, len(graphs[name])) for name in names)
+        return cls(nquads, b"".join(sorted(data)), sizes)
 
     @classmethod
     def from_graphs(cls, graphs: Mapping[URIRef, Iterable[Triple]]) -> ReleaseQuads:
-        """Convert named graphs of rdflib triples; empty graphs are left out."""
+        """Convert named graphs of rdflib triples."""
         memo: dict[Node, Any] = {}
-        converted = ((str(n), sorted_triples(triples, memo)) for n, triples in graphs.items())
-        return cls(tuple(sorted((name, ts) for name, ts in converted if ts)))
+        return cls.from_lines({str(n): nquads_lines(n, ts, memo) for n, ts in graphs.items()})
 
-    def data(self) -> list[ox.Triple]:
-        """Return the merge of the data graphs (all but the ontology), sorted, each triple once."""
-        return self._merged
+    def data(self) -> Iterator[ox.Triple]:
+        """Yield the merge of the data graphs as pyoxigraph triples, sorted, each once.
 
-    @cached_property
-    def _merged(self) -> list[ox.Triple]:
-        data = [triples for name, triples in self.graphs if name != str(ONTOLOGY_IRI)]
-        merged: list[ox.Triple] = []
-        for triple in heapq.merge(*data, key=triple_key):
-            if not merged or triple != merged[-1]:
-                merged.append(triple)
-        return merged
+        The triples are parsed again on each call, as they are read: a list of a million
+        of them would hold some 500 MB.
+        """
+        return ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Yield every quad, graph by graph."""
-        for name, triples in self.graphs:
-            graph = ox.NamedNode(name)
-            for triple in triples:
-                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        return ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS)
 
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""
-        return {name: len(triples) for name, triples in self.graphs}
+        return dict(self.sizes)

@@ -7,26 +7,27 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
 from confgraph import __version__
-from confgraph.build import BuiltDataset
 from confgraph.describe import BuildInfo, FileInfo, describe_release
-from confgraph.dumps import DUMP_FORMATS, sha256_file, turtle_text
+from confgraph.dumps import DUMP_FORMATS, DumpFormat, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
+from confgraph.load import Counter
 from confgraph.metadata import DatasetMetadata
 from confgraph.quads import ReleaseQuads
 from confgraph.records import Records
 from confgraph.release_lock import claimed
 from confgraph.searchdocs import search_documents
-from confgraph.store.disk import MANIFEST, STORE_DIR, write_store
+from confgraph.store.disk import MANIFEST, STORE_DIR, finish_store, load_store
 from confgraph.store.search import SEARCH_FILE, SEARCH_MEDIA_TYPE, write_search_index
 from confgraph.tables import write_tables
-from confgraph.vocab import ONTOLOGY_IRI
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -59,7 +60,8 @@ def source_infos(sources: tuple[str, ...], data_dir: Path) -> tuple[FileInfo, ..
 class ReleaseContent:
     """What a release is written from."""
 
-    dataset: BuiltDataset
+    quads: ReleaseQuads
+    ontology: Graph
     shapes: Graph
     iris: Iris
     sources: tuple[FileInfo, ...]
@@ -69,8 +71,17 @@ class ReleaseContent:
     description: Graph | None = None  # of the reference and link graphs (confgraph.link)
 
 
-def write_release(content: ReleaseContent, out_dir: Path) -> Path:
-    """Stage a complete release beside the published one, then point `current` at it."""
+def write_release(
+    content: ReleaseContent,
+    out_dir: Path,
+    check: Callable[[], None] = lambda: None,
+    counter: Counter | None = None,
+) -> Path:
+    """Stage a complete release beside the published one, then point `current` at it.
+
+    `check` runs once the release is staged and may refuse it by raising: nothing is then
+    published. The counter, if given, counts the files written.
+    """
     releases = out_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     staging = releases / f".staging-{os.getpid()}"
@@ -80,7 +91,8 @@ def write_release(content: ReleaseContent, out_dir: Path) -> Path:
     try:
         # Held while writing: a later build's clean-up leaves a live build's staging alone.
         with claimed(staging):
-            release_id = _write_files(content, staging)
+            release_id = write_files(content, staging, counter)
+            check()
             final = releases / first_free(release_id, lambda name: (releases / name).exists())
             staging.rename(final)
     finally:
@@ -112,36 +124,62 @@ def _remove_stale_staging(releases: Path) -> None:
             _remove_unless_held(staging)
 
 
-def _write_files(content: ReleaseContent, staging: Path) -> str:
-    dataset, iris = content.dataset, content.iris
-    quads = ReleaseQuads.from_graphs(dataset.graphs)
-    dumps = []
-    for dump in DUMP_FORMATS:
-        path = staging / dump.name
-        dump.write(quads, path)
-        dumps.append(
-            FileInfo(dump.name, dump.media_type, path.stat().st_size, sha256_file(path), dump.title)
-        )
-    (staging / "ontology.ttl").write_text(turtle_text(dataset.graph(ONTOLOGY_IRI)), "utf-8")
-    (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
-    ended = build_time()
-    release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
-    dumps += _write_tables_and_index(quads, staging)
-    metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
-    build = BuildInfo(release_id, content.started, ended, content.sources, tuple(dumps), metadata)
-    description = describe_release(quads, iris, build)
-    if content.description is not None:
-        description += content.description
-    (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
-    write_store(
-        staging / STORE_DIR,
-        staging / "confgraph.nq.gz",
-        staging / "confgraph.nt.gz",
-        staging / "void.ttl",
-        str(iris.void_graph()),
-    )
+def write_files(content: ReleaseContent, staging: Path, counter: Counter | None = None) -> str:
+    """Write every file of a release into staging and return the release's id.
+
+    The store is loaded, and the gzipped dumps compressed, in threads of their own while
+    this one writes the rest: Oxigraph and zlib run outside the interpreter's lock.
+    """
+    quads, iris = content.quads, content.iris
+    count = counter.advance if counter else lambda n=1: None
+    with ThreadPoolExecutor(2, thread_name_prefix="release") as background:
+        store = background.submit(load_store, staging / STORE_DIR, quads.nquads, quads.ntriples)
+        dumps = write_dumps(quads, staging, background, count)
+        (staging / "ontology.ttl").write_text(turtle_text(content.ontology), "utf-8")
+        (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
+        ended = build_time()
+        release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
+        dumps += _write_tables_and_index(quads, staging)
+        count(len(dumps) - len(DUMP_FORMATS))
+        metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
+        sources = content.sources
+        build = BuildInfo(release_id, content.started, ended, sources, tuple(dumps), metadata)
+        description = describe_release(quads, iris, build)
+        if content.description is not None:
+            description += content.description
+        (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
+        finish_store(store.result(), staging / "void.ttl", str(iris.void_graph()))
+        del store  # the store's last reference: its database closes, readers may open it
+        count()
     _write_manifest(staging, iris, build, content.build_key)
     return release_id
+
+
+def write_dumps(
+    quads: ReleaseQuads, staging: Path, background: Executor, count: Callable[..., None]
+) -> list[FileInfo]:
+    """Write every dump, those whose writer leaves the interpreter's lock in background."""
+    written = []
+    for dump in DUMP_FORMATS:
+        path = staging / dump.name
+        if dump.background:
+            written.append(background.submit(_write_dump, dump, quads, path))
+        else:
+            written.append(_done(_write_dump(dump, quads, path)))
+        written[-1].add_done_callback(lambda _: count())
+    return [future.result() for future in written]
+
+
+def _write_dump(dump: DumpFormat, quads: ReleaseQuads, path: Path) -> FileInfo:
+    dump.write(quads, path)
+    size, digest = path.stat().st_size, sha256_file(path)
+    return FileInfo(dump.name, dump.media_type, size, digest, dump.title)
+
+
+def _done(info: FileInfo) -> Future[FileInfo]:
+    future: Future[FileInfo] = Future()
+    future.set_result(info)
+    return future
 
 
 def _write_tables_and_index(quads: ReleaseQuads, staging: Path) -> list[FileInfo]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
@@ -37,14 +39,29 @@ class Linked:
     description: Graph
 
 
+class Elsewhere(Protocol):
+    """Data graphs kept outside the dataset (the programmes' own graphs, as a build holds them)."""
+
+    def subjects(self) -> set[str]:
+        """Return the IRI of every subject they hold."""
+
+    def states(self, triples: Iterable[Triple]) -> set[Triple]:
+        """Return those of the given triples that they hold."""
+
+
 def linked_paths(data_dir: Path) -> tuple[Path, ...]:
     """Return the reference and linkset files a build of this data directory reads."""
     m49 = data_dir / M49_FILE
     return (*([m49] if m49.is_file() else []), *linkset_files(data_dir))
 
 
-def add_linked_graphs(dataset: BuiltDataset, data_dir: Path, iris: Iris) -> Linked:
-    """Add the M49 graph and one graph per linkset to dataset; a bad link names its line."""
+def add_linked_graphs(
+    dataset: BuiltDataset, data_dir: Path, iris: Iris, elsewhere: Elsewhere | None = None
+) -> Linked:
+    """Add the M49 graph and one graph per linkset to dataset; a bad link names its line.
+
+    Links are checked against the data of the dataset and of `elsewhere`, if given.
+    """
     _move_registry_links(dataset, iris)
     m49 = data_dir / M49_FILE
     if m49.is_file():
@@ -54,16 +71,19 @@ def add_linked_graphs(dataset: BuiltDataset, data_dir: Path, iris: Iris) -> Link
     linksets = [read_linkset(path) for path in linkset_files(data_dir)]
     if linksets:
         data = [ts for name, ts in dataset.graphs.items() if name != ONTOLOGY_IRI]
-        subjects = {s for triples in data for s, _, _ in triples}
+        subjects = {str(s) for triples in data for s, _, _ in triples}
+        subjects |= elsewhere.subjects() if elsewhere else set()
         for linkset in linksets:
             graph = dataset.graphs.setdefault(iris.link_graph(linkset.target), set())
+            links = link_triples(linkset, iris, subjects)
             # A link the programme data states itself (a topic) stays in its graph only.
-            graph |= {t for t in link_triples(linkset, iris, subjects) if not _stated(t, data)}
+            stated = elsewhere.states(links) if elsewhere else set()
+            graph |= {t for t in links if not _stated(t, data, stated)}
     description = describe_linked(dataset, iris, linksets, m49.is_file())
     return Linked(linked_paths(data_dir), description)
 
 
-def link_triples(linkset: Linkset, iris: Iris, subjects: set[Node]) -> set[Triple]:
+def link_triples(linkset: Linkset, iris: Iris, subjects: set[str]) -> set[Triple]:
     """Return a linkset's links and the external labels it carries, checking each local key."""
     triples: set[Triple] = set()
     for link in linkset.links:
@@ -71,7 +91,7 @@ def link_triples(linkset: Linkset, iris: Iris, subjects: set[Node]) -> set[Tripl
             subject = local_iri(link.local, iris)
         except ValueError as error:
             raise link_error(linkset, link, str(error)) from None
-        if subject not in subjects:
+        if str(subject) not in subjects:
             raise link_error(linkset, link, f"'{link.local}' names no resource of the data")
         external = URIRef(link.external)
         triples.add((subject, RELATIONS[link.relation], external))
@@ -80,8 +100,10 @@ def link_triples(linkset: Linkset, iris: Iris, subjects: set[Node]) -> set[Tripl
     return triples
 
 
-def _stated(triple: Triple, graphs: list[set[Triple]]) -> bool:
-    return triple[1] != RDFS.label and any(triple in graph for graph in graphs)
+def _stated(triple: Triple, graphs: list[set[Triple]], stated: set[Triple]) -> bool:
+    if triple[1] == RDFS.label:
+        return False
+    return triple in stated or any(triple in graph for graph in graphs)
 
 
 def _move_registry_links(dataset: BuiltDataset, iris: Iris) -> None:
@@ -91,4 +113,3 @@ def _move_registry_links(dataset: BuiltDataset, iris: Iris) -> None:
     if moved:
         shared -= moved
         dataset.graphs.setdefault(iris.link_graph(WIKIDATA), set()).update(moved)
-

@@ -40,15 +40,22 @@ def load_file(store: ox.Store, path: Path, to_graph: Any = None) -> None:
         store.bulk_load(handle, syntax, to_graph=to_graph)
 
 
-def write_store(directory: Path, named: Path, data: Path, void: Path, void_graph: str) -> None:
-    """Bulk-load a new store from a release's files: its named graphs, the data as default
-    graph, the description as a graph of its own."""
+def load_store(directory: Path, named: bytes, data: bytes) -> ox.Store:
+    """Bulk-load a new store with a release's named graphs (N-Quads) and, as its default
+    graph, the merge of the data graphs (N-Triples); `finish_store` completes it."""
     store = ox.Store(str(directory))
-    load_file(store, named)
-    load_file(store, data, ox.DefaultGraph())
+    store.bulk_load(named, ox.RdfFormat.N_QUADS)
+    store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return store
+
+
+def finish_store(store: ox.Store, void: Path, void_graph: str) -> None:
+    """Add the release's description as a graph of its own and write the store to disk.
+
+    The caller then drops its last reference to the store, which closes the database.
+    """
     load_file(store, void, ox.NamedNode(void_graph))
     store.flush()
-    del store  # closes the database: readers may open it from now on
 
 
 def open_read_only(directory: Path) -> ox.Store:

@@ -1,0 +1,102 @@
+"""Programmes built one by one, in a pool of processes, each as sorted N-Quads.
+
+A programme's triples depend on its own file, the registries and the base IRI only, so the
+union of programmes built alone is the build of all of them (`build.build_dataset`). A
+worker reads a file, builds it and sends back its quads as N-Quads bytes, which cost little
+to send and which the cache keeps as they are; the release is assembled from them
+(`confgraph.assemble`) without making an rdflib term of the data again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
+
+from confgraph.build import Triple, build_dataset
+from confgraph.errors import DataError
+from confgraph.iris import Iris
+from confgraph.load import PARALLEL_FROM, Reference, pool_context, read_one
+from confgraph.model import Catalogue
+from confgraph.programme import Claim
+from confgraph.quads import to_oxigraph
+
+# Files a worker builds per task: results stream back while it builds on.
+CHUNK = 8
+
+
+@dataclass(frozen=True)
+class Part:
+    """One programme file built alone: the shared keys it claims, its warnings, its quads."""
+
+    source: str  # the file as errors name it
+    claims: tuple[Claim, ...]
+    warnings: tuple[str, ...]
+    body: bytes  # its graph's and its share of the shared graph's quads, sorted N-Quads lines
+
+
+def encode_graphs(graphs: Mapping[URIRef, Iterable[Triple]]) -> bytes:
+    """Return named graphs as N-Quads lines in sorted order: the same graphs, the same bytes."""
+    seen: dict[Node, ox.Term] = {}
+
+    def term(node: Node) -> ox.Term:
+        found = seen.get(node)
+        if found is None:
+            found = seen[node] = to_oxigraph(node)
+        return found
+
+    quads = (
+        ox.Quad(term(s), term(p), term(o), term(name))
+        for name, triples in graphs.items()
+        for s, p, o in triples
+    )
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    return b"".join(sorted(lines))
+
+
+def build_one(path: Path, reference: Reference, iris: Iris) -> Part | DataError:
+    """Read and build one programme file, returning its error instead of raising it."""
+    read = read_one(path, reference.countries, reference.organisations)
+    if isinstance(read, DataError):
+        return read
+    alone = Catalogue((read.programme,), reference.countries, reference.organisations)
+    body = encode_graphs(build_dataset(alone, iris).graphs)
+    return Part(read.programme.source, read.claims, read.warnings, body)
+
+
+def build_all(
+    files: Sequence[Path], reference: Reference, iris: Iris, workers: int
+) -> Iterator[Part | DataError]:
+    """Build every file in order, in a process pool when there are enough files and cores."""
+    if workers < 2 or len(files) < PARALLEL_FROM:
+        yield from (build_one(path, reference, iris) for path in files)
+        return
+    chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
+    with ProcessPoolExecutor(
+        min(workers, len(files)),
+        mp_context=pool_context(),
+        initializer=_remember,
+        initargs=(reference, iris),
+    ) as pool:
+        yield from pool.map(_build_remembered, files, chunksize=chunk)
+
+
+_REMEMBERED: dict[str, Any] = {}
+
+
+def _remember(reference: Reference, iris: Iris) -> None:
+    """Keep the registries and the IRIs in a worker, sent once rather than with every file."""
+    import gc
+
+    gc.disable()  # millions of short-lived terms and no cycles (see load.paused_gc)
+    _REMEMBERED.update(reference=reference, iris=iris)
+
+
+def _build_remembered(path: Path) -> Part | DataError:
+    return build_one(path, _REMEMBERED["reference"], _REMEMBERED["iris"])
