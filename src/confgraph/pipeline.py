@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rdflib import Graph
@@ -32,6 +32,7 @@ from confgraph.validate import (
     load_shapes,
     validate_ntriples,
 )
+from confgraph.validation_child import ValidationAside
 from confgraph.vocab import ONTOLOGY_IRI
 
 
@@ -111,12 +112,16 @@ def prepare(
 
 def validate_prepared(prepared: Prepared, phase: Phase | None = None) -> ValidationResult:
     """Validate the merge of the data graphs, with the ontology, against the shapes."""
-    ontology = nquads_lines(ONTOLOGY_IRI, prepared.ontology)
-    text = prepared.quads.ntriples + b"".join(map(without_graph, ontology))
-    result = validate_ntriples(text, prepared.shapes)
+    result = validate_ntriples(prepared.shapes, *_validated(prepared))
     if phase is not None:
         phase.complete(prepared.programmes)
     return result
+
+
+def _validated(prepared: Prepared) -> tuple[bytes, bytes]:
+    """Return what is validated: the data graphs' merge and the ontology, as N-Triples."""
+    ontology = nquads_lines(ONTOLOGY_IRI, prepared.ontology)
+    return prepared.quads.ntriples, b"".join(map(without_graph, ontology))
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:
@@ -138,8 +143,8 @@ def run_build(
 ) -> Path:
     """Build, validate and publish a release; a failure leaves the published one untouched.
 
-    The release is written while it is validated (the engine runs in a thread of its own,
-    outside the interpreter's lock) and published only if it conforms. With a cache
+    The release is written while it is validated (the engine runs in a child process, see
+    confgraph.validation_child) and published only if it conforms. With a cache
     directory, programmes built before are taken from it (see confgraph.cache).
     """
     progress = progress or Progress.silent()
@@ -158,22 +163,24 @@ def run_build(
         prepared.metadata,
         prepared.description,
     )
-    with (
-        progress.phase("programmes validated", total=prepared.programmes) as validated,
-        ThreadPoolExecutor(1, thread_name_prefix="validation") as background,
-        paused_gc(),
-    ):
-        validation = background.submit(validate_prepared, prepared, validated)
-        with progress.phase("dumps written") as written:
-            release = write_release(content, out_dir, lambda: _conforms(validation), written)
+    with progress.phase("programmes validated", total=prepared.programmes) as validated:
+        # Started before the writer's threads: the child is forked from one thread.
+        aside = ValidationAside(prepared.shapes, *_validated(prepared))
+        try:
+            with progress.phase("dumps written") as written, paused_gc():
+                check = partial(_conforms, aside, validated, prepared.programmes)
+                release = write_release(content, out_dir, check, written)
+        finally:
+            aside.cancel()
     if cache:
         cache.prune()
     return release
 
 
-def _conforms(validation: Future[ValidationResult]) -> None:
+def _conforms(aside: ValidationAside, phase: Phase, programmes: int) -> None:
     """Wait for the validation; raise if the data does not conform (nothing is published)."""
-    result = validation.result()
+    result = aside.result()
+    phase.complete(programmes)
     if not result.conforms:
         raise ValidationFailed(result.text())
 

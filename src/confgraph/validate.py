@@ -8,9 +8,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyshacl_turbo import validate as turbo_validate
 from pyshacl_turbo.rdf import Input as TurboInput
-from rdflib import ConjunctiveGraph, Graph, Literal, URIRef
+from rdflib import BNode, ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from confgraph.errors import ConfgraphError
@@ -20,6 +21,7 @@ SHAPES_DIR = Path(__file__).resolve().parent / "shapes"
 ENGINE = "pyshacl-turbo"
 # The call both engines get (pyshacl-turbo here, pySHACL as the tests' reference).
 ENGINE_OPTIONS: dict[str, Any] = {"inference": "none", "advanced": True, "allow_warnings": True}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Severities that leave a graph conforming (allow_warnings above).
 ALLOWED = frozenset({"Warning"})
 
@@ -90,17 +92,53 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None) ->
     The graph goes to the engine as N-Triples, as a build's data does (validate_ntriples).
     """
     graph = with_ontology(data, ontology)
-    return validate_ntriples(graph.serialize(format="nt", encoding="utf-8"), shapes)
+    return validate_ntriples(shapes, graph.serialize(format="nt", encoding="utf-8"))
 
 
-def validate_ntriples(data: bytes, shapes: Graph) -> ValidationResult:
-    """Validate a graph given as N-Triples (the data with the ontology) against shapes.
+def validate_ntriples(shapes: Graph, *data: bytes) -> ValidationResult:
+    """Validate a graph given as N-Triples, in one or more parts, against shapes.
 
-    The engine parses the text itself, keeping every literal exactly as written, and no
-    rdflib graph of the data is made: at a million triples that costs more than validating.
+    Oxigraph parses the text, keeping every literal exactly as written, into the typed
+    terms the engine reads (its "terms" input, as it makes from an rdflib graph): no rdflib
+    graph of the data is made, which at a million triples costs more than validating.
     """
-    text = TurboInput(data.decode("utf-8"), "nt", None, {}, {})
-    return run_engine(turbo_validate, text, shapes, ENGINE)
+    return run_engine(turbo_validate, terms_input(*data), shapes, ENGINE)
+
+
+def terms_input(*data: bytes) -> TurboInput:
+    """Return N-Triples as the engine's typed terms: a table of terms and a list of triples.
+
+    A literal of xsd:string is given without a datatype, as the engine's own conversion of
+    an rdflib graph gives it (rdflib's plain literals).
+    """
+    records: list[tuple[int, str, str | None, str | None]] = []
+    blank: dict[str, BNode] = {}
+    index: dict[ox.Term, int] = {}
+
+    def term(node: ox.Term) -> int:
+        found = index.get(node)
+        if found is None:
+            found = index[node] = len(records)
+            records.append(_record(node, blank))
+        return found
+
+    triples = [
+        (term(t.subject), term(t.predicate), term(t.object), None)
+        for part in data
+        for t in ox.parse(part, format=ox.RdfFormat.N_TRIPLES)
+    ]
+    return TurboInput((records, triples), "terms", None, blank, {})
+
+
+def _record(node: ox.Term, blank: dict[str, BNode]) -> tuple[int, str, str | None, str | None]:
+    if isinstance(node, ox.NamedNode):
+        return (0, node.value, None, None)
+    if isinstance(node, ox.BlankNode):
+        blank[node.value] = BNode(node.value)
+        return (1, node.value, None, None)
+    datatype = node.datatype.value  # type: ignore[union-attr]
+    plain = node.language or datatype == XSD_STRING  # type: ignore[union-attr]
+    return (2, node.value, None if plain else datatype, node.language)  # type: ignore[union-attr]
 
 
 def with_ontology(data: Graph, ontology: Graph | None) -> Graph:
