@@ -94,6 +94,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_an_entry_gives_back_exactly_the_terms_built(catalogue: Catalogue) -> None:
     built = build_dataset(catalogue, IRIS).graphs
     part = Part("vienna.yaml", (), ("a warning",), encode_graphs(built))
+    assert [name for name, _ in part.graphs] == sorted(str(n) for n, ts in built.items() if ts)
     again = decode(encode("k", part), "k", "vienna.yaml")
     assert again == part
     graphs: dict = {}

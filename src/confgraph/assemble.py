@@ -7,18 +7,19 @@ graphs here, because the link step reads and changes them, and are converted las
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from confgraph.build import BuiltDataset, Triple
 from confgraph.iris import Iris
 from confgraph.link.graphs import Linked, add_linked_graphs
 from confgraph.parts import Part
-from confgraph.quads import Lines, ReleaseQuads, graph_of, nquads_lines, to_oxigraph, without_graph
+from confgraph.quads import ReleaseQuads, nquads_lines, to_oxigraph, without_graph
 from confgraph.store.convert import to_rdflib
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -32,14 +33,18 @@ class Assembled:
 
 
 class ProgrammeGraphs:
-    """The programmes' own graphs, as their sorted N-Quads lines by graph IRI."""
+    """The programmes' own graphs, each as its sorted N-Quads lines, by graph IRI."""
 
-    def __init__(self, graphs: dict[str, Lines]) -> None:
+    def __init__(self, graphs: dict[str, bytes]) -> None:
         self.graphs = graphs
+
+    def _triples(self) -> Iterator[bytes]:
+        for name, lines in self.graphs.items():
+            yield from without_graph(lines, name).splitlines(keepends=True)
 
     def subjects(self) -> set[str]:
         """Return the IRI of every subject of these graphs that is an IRI."""
-        lines = (line for lines in self.graphs.values() for line in lines)
+        lines = self._triples()
         return {line[1 : line.index(b">")].decode() for line in lines if line[:1] == b"<"}
 
     def states(self, triples: Iterable[Triple]) -> set[Triple]:
@@ -47,19 +52,13 @@ class ProgrammeGraphs:
         wanted = {_ntriples_line(t): t for t in triples}
         if not wanted:
             return set()
-        held = {
-            without_graph(line)
-            for lines in self.graphs.values()
-            for line in lines
-            if without_graph(line) in wanted
-        }
-        return {wanted[line] for line in held}
+        return {wanted[line] for line in self._triples() if line in wanted}
 
 
 def assemble(parts: Iterable[Part], ontology: Graph, data_dir: Path, iris: Iris) -> Assembled:
     """Return the quads of every graph of the release built from these parts."""
     shared_iri = iris.shared_graph()
-    own, shared = split_parts(parts, str(shared_iri).encode())
+    own, shared = split_parts(parts, str(shared_iri))
     small = BuiltDataset({shared_iri: _to_rdflib(shared), ONTOLOGY_IRI: set(ontology)})
     linked = add_linked_graphs(small, data_dir, iris, ProgrammeGraphs(own))
     memo: dict = {}
@@ -67,23 +66,31 @@ def assemble(parts: Iterable[Part], ontology: Graph, data_dir: Path, iris: Iris)
     return Assembled(ReleaseQuads.from_lines({**own, **converted}), linked)
 
 
-def split_parts(parts: Iterable[Part], shared: bytes) -> tuple[dict[str, Lines], set[bytes]]:
-    """Return each programme's own graph as its sorted lines, and the shared graph's lines."""
-    own: dict[str, Lines] = {}
+def split_parts(parts: Iterable[Part], shared: str) -> tuple[dict[str, bytes], set[bytes]]:
+    """Return each programme's own graph (its sorted lines) and the shared graph's lines."""
+    own: dict[str, bytes] = {}
     common: set[bytes] = set()
     for part in parts:
-        for line in part.body.splitlines(keepends=True):
-            name = graph_of(line)
+        for name, lines in part.graphs:
             if name == shared:
-                common.add(line)
+                common.update(lines.splitlines(keepends=True))
             else:
-                own.setdefault(name.decode(), []).append(line)
+                own[name] = lines  # a meeting's graph is one file's (the loader checks keys)
     return own, common
 
 
 def _to_rdflib(lines: set[bytes]) -> set[Triple]:
+    """Return N-Quads lines as rdflib triples, converting each distinct term once."""
+    seen: dict[ox.Term, Node] = {}
+
+    def term(node: ox.Term) -> Node:
+        found = seen.get(node)
+        if found is None:
+            found = seen[node] = to_rdflib(node)
+        return found
+
     quads = ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS)
-    return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads}
+    return {(term(q.subject), term(q.predicate), term(q.object)) for q in quads}
 
 
 def _ntriples_line(triple: Triple) -> bytes:

@@ -36,7 +36,7 @@ from confgraph.store.disk import MANIFEST
 from confgraph.validate import ShapesDirs, shape_files
 
 # Bump when an entry's layout or meaning changes: every older entry then misses.
-FORMAT = 2  # 2: entries remember the warnings of their programme
+FORMAT = 3  # 2: entries remember the warnings of their programme; 3: and their graphs apart
 ENTRIES = "programmes"
 SUFFIX = ".nq"
 # A temporary entry this old was left by a killed build (a live one renames it in ms).
@@ -114,23 +114,26 @@ def reference_paths(data_dir: Path) -> tuple[Path, Path]:
 
 
 def encode(key: str, part: Part) -> bytes:
-    """Return an entry as one JSON header line (claims, checksum) and its sorted N-Quads lines."""
+    """Return an entry as one JSON header line (claims, graphs, checksum) and its quads:
+    each graph's sorted N-Quads lines, graph after graph."""
     claims = [[c.kind, c.key, c.meaning, c.line] for c in part.claims]
-    sha = entry_checksum(claims, list(part.warnings), part.body)
+    graphs = [[name, len(lines)] for name, lines in part.graphs]
+    body = part.body
     header = {
         "format": FORMAT,
         "key": key,
         "claims": claims,
         "warnings": list(part.warnings),
-        "sha256": sha,
+        "graphs": graphs,
+        "sha256": entry_checksum([claims, list(part.warnings), graphs], body),
     }
-    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + part.body
+    return json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + body
 
 
-def entry_checksum(claims: list, warnings: list, body: bytes) -> str:
-    """Return the SHA-256 of an entry's claims, warnings and quads (the header is covered too)."""
-    head = json.dumps([claims, warnings], ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(head + b"\n" + body).hexdigest()
+def entry_checksum(head: list, body: bytes) -> str:
+    """Return the SHA-256 of an entry's header fields and quads."""
+    encoded = json.dumps(head, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded + b"\n" + body).hexdigest()
 
 
 def decode(data: bytes, key: str, source: str) -> Part:
@@ -140,17 +143,30 @@ def decode(data: bytes, key: str, source: str) -> Part:
         header = json.loads(head)
         if header["format"] != FORMAT or header["key"] != key:
             raise CorruptEntry("it belongs to another key or format")
-        if entry_checksum(header["claims"], header["warnings"], body) != header["sha256"]:
+        fields = [header["claims"], header["warnings"], header["graphs"]]
+        if entry_checksum(fields, body) != header["sha256"]:
             raise CorruptEntry("its checksum differs")
         claims = tuple(
             Claim(str(k), str(n), str(m), int(line)) for k, n, m, line in header["claims"]
         )
         warnings = tuple(str(text) for text in header["warnings"])
+        graphs = _graphs(header["graphs"], body)
     except CorruptEntry:
         raise
     except (ValueError, KeyError, TypeError) as error:
         raise CorruptEntry(f"it is unreadable: {error}") from error
-    return Part(source, claims, warnings, body)
+    return Part(source, claims, warnings, graphs)
+
+
+def _graphs(sizes: list, body: bytes) -> tuple[tuple[str, bytes], ...]:
+    """Cut an entry's body into its graphs by their recorded sizes."""
+    graphs, start = [], 0
+    for name, size in sizes:
+        graphs.append((str(name), body[start : start + int(size)]))
+        start += int(size)
+    if start != len(body):
+        raise CorruptEntry("its graphs do not add up to its quads")
+    return tuple(graphs)
 
 
 class BuildCache:

@@ -38,11 +38,18 @@ class Part:
     source: str  # the file as errors name it
     claims: tuple[Claim, ...]
     warnings: tuple[str, ...]
-    body: bytes  # its graph's and its share of the shared graph's quads, sorted N-Quads lines
+    # Its graph and its share of the shared graph: each graph's IRI and sorted N-Quads lines.
+    graphs: tuple[tuple[str, bytes], ...]
+
+    @property
+    def body(self) -> bytes:
+        """Return the lines of every graph, graph after graph."""
+        return b"".join(lines for _, lines in self.graphs)
 
 
-def encode_graphs(graphs: Mapping[URIRef, Iterable[Triple]]) -> bytes:
-    """Return named graphs as N-Quads lines in sorted order: the same graphs, the same bytes."""
+def encode_graphs(graphs: Mapping[URIRef, Iterable[Triple]]) -> tuple[tuple[str, bytes], ...]:
+    """Return named graphs, in the order of their IRIs, each as its sorted N-Quads lines:
+    the same graphs give the same bytes. Empty graphs are left out."""
     seen: dict[Node, ox.Term] = {}
 
     def term(node: Node) -> ox.Term:
@@ -51,13 +58,14 @@ def encode_graphs(graphs: Mapping[URIRef, Iterable[Triple]]) -> bytes:
             found = seen[node] = to_oxigraph(node)
         return found
 
-    quads = (
-        ox.Quad(term(s), term(p), term(o), term(name))
-        for name, triples in graphs.items()
-        for s, p, o in triples
-    )
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    return b"".join(sorted(lines))
+    encoded = []
+    for name in sorted(graphs):
+        graph = term(name)
+        quads = (ox.Quad(term(s), term(p), term(o), graph) for s, p, o in graphs[name])
+        lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+        if lines:
+            encoded.append((str(name), b"".join(sorted(lines))))
+    return tuple(encoded)
 
 
 def build_one(path: Path, reference: Reference, iris: Iris) -> Part | DataError:
@@ -66,8 +74,8 @@ def build_one(path: Path, reference: Reference, iris: Iris) -> Part | DataError:
     if isinstance(read, DataError):
         return read
     alone = Catalogue((read.programme,), reference.countries, reference.organisations)
-    body = encode_graphs(build_dataset(alone, iris).graphs)
-    return Part(read.programme.source, read.claims, read.warnings, body)
+    graphs = encode_graphs(build_dataset(alone, iris).graphs)
+    return Part(read.programme.source, read.claims, read.warnings, graphs)
 
 
 def build_all(

@@ -121,7 +121,7 @@ def validate_prepared(prepared: Prepared, phase: Phase | None = None) -> Validat
 def _validated(prepared: Prepared) -> tuple[bytes, bytes]:
     """Return what is validated: the data graphs' merge and the ontology, as N-Triples."""
     ontology = nquads_lines(ONTOLOGY_IRI, prepared.ontology)
-    return prepared.quads.ntriples, b"".join(map(without_graph, ontology))
+    return prepared.quads.ntriples, without_graph(ontology, str(ONTOLOGY_IRI))
 
 
 def _metadata(data_dir: Path, progress: Progress) -> DatasetMetadata:

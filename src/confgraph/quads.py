@@ -19,7 +19,6 @@ from rdflib.term import Node
 from confgraph.vocab import ONTOLOGY_IRI
 
 Triple = tuple[Node, Node, Node]
-Lines = list[bytes]
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -59,21 +58,20 @@ def sorted_triples(graph: Iterable[Triple], memo: dict[Node, Any] | None = None)
     return triples
 
 
-def nquads_lines(name: URIRef | str, triples: Iterable[Triple], memo: dict | None = None) -> Lines:
-    """Return the sorted N-Quads lines of a graph of rdflib triples."""
+def nquads_lines(name: URIRef | str, triples: Iterable[Triple], memo: dict | None = None) -> bytes:
+    """Return a graph of rdflib triples as its sorted N-Quads lines."""
     graph = ox.NamedNode(str(name))
     quads = (ox.Quad(*t, graph) for t in sorted_triples(triples, memo))  # type: ignore[misc]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
-def graph_of(line: bytes) -> bytes:
-    """Return the graph IRI of an N-Quads line of a named graph (the last term's text)."""
-    return line[line.rindex(b" <") + 2 : line.rindex(b">")]
+def without_graph(lines: bytes, name: str) -> bytes:
+    """Return the N-Quads lines of one named graph as the N-Triples lines of its triples.
 
-
-def without_graph(line: bytes) -> bytes:
-    """Return an N-Quads line of a named graph as the N-Triples line of its triple."""
-    return line[: line.rindex(b" <")] + b" .\n"
+    Every line ends with the graph's IRI, and no line holds a raw line break (N-Quads
+    escapes it), so the IRI followed by the end of a line can only be a line's end.
+    """
+    return lines.replace(f" <{name}> .\n".encode(), b" .\n")
 
 
 @dataclass(frozen=True)
@@ -85,13 +83,14 @@ class ReleaseQuads:
     sizes: tuple[tuple[str, int], ...]  # the number of triples of each graph, in that order
 
     @classmethod
-    def from_lines(cls, graphs: Mapping[str, Lines]) -> ReleaseQuads:
+    def from_lines(cls, graphs: Mapping[str, bytes]) -> ReleaseQuads:
         """Join graphs given as their sorted N-Quads lines; empty graphs are left out."""
         names = sorted(name for name, lines in graphs.items() if lines)
-        data = {without_graph(line) for n in names if n != str(ONTOLOGY_IRI) for line in graphs[n]}
-        nquads = b"".join(line for name in names for line in graphs[name])
-        sizes = tuple((name, len(graphs[name])) for name in names)
-        return cls(nquads, b"".join(sorted(data)), sizes)
+        data = b"".join(without_graph(graphs[n], n) for n in names if n != str(ONTOLOGY_IRI))
+        merged = b"".join(sorted(set(data.splitlines(keepends=True))))
+        nquads = b"".join(graphs[name] for name in names)
+        sizes = tuple((name, graphs[name].count(b"\n")) for name in names)
+        return cls(nquads, merged, sizes)
 
     @classmethod
     def from_graphs(cls, graphs: Mapping[URIRef, Iterable[Triple]]) -> ReleaseQuads:
