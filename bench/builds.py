@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from servers import BIN, BenchError, MemorySampler
+from servers import BIN, BenchError, MemorySampler, tree_pss
 
 TRIPLES_PER_MEETING = 1334  # measured: 75 generated meetings give 100,035 triples
 PROGRESS = re.compile(r"^\[\s*([0-9.]+)s\]\s+(\S+)")
@@ -39,12 +39,13 @@ def generate(data: Path, meetings: int, seed: int) -> None:
 
 
 def build(data: Path, out: Path, log: Path) -> BuildRun:
-    """Run `confgraph build` once, sampling the memory of it and its children."""
+    """Run `confgraph build` once, sampling the memory of it and its children (PSS: the
+    build forks its workers and its validation, which share pages with it)."""
     command = [str(BIN / "confgraph"), "build", "--data", str(data), "--out", str(out)]
     started = time.perf_counter()
     with log.open("w") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT)
-        sampler = MemorySampler(process.pid)
+        sampler = MemorySampler(process.pid, measure=tree_pss)
         code = process.wait()
     seconds = time.perf_counter() - started
     peak = sampler.stop()

@@ -12,6 +12,7 @@ import textwrap
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -28,11 +29,15 @@ class BenchError(RuntimeError):
     """A contender could not be started, loaded or queried."""
 
 
+Measure = Callable[[psutil.Process], int]
+
+
 class MemorySampler:
     """Sample the resident memory of a process and all its children; keep the peak."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.05, measure: Measure | None = None) -> None:
         self.process = psutil.Process(pid)
+        self.measure = measure or tree_rss
         self.interval = interval
         self.peak = 0
         self._stop = threading.Event()
@@ -41,7 +46,7 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.process))
+            self.peak = max(self.peak, self.measure(self.process))
             self._stop.wait(self.interval)
 
     def stop(self) -> int:
@@ -61,6 +66,20 @@ def tree_rss(process: psutil.Process) -> int:
     for member in tree:
         with contextlib.suppress(psutil.NoSuchProcess):
             total += member.memory_info().rss
+    return total
+
+
+def tree_pss(process: psutil.Process) -> int:
+    """Return the proportional set size of a process plus its descendants: a page that a
+    forked child shares with its parent counts once, split between them (0 once gone)."""
+    try:
+        tree = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for member in tree:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += member.memory_full_info().pss
     return total
 
 

@@ -6,11 +6,14 @@ import gzip
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+import confgraph.store.disk
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris
 from confgraph.pipeline import run_build
+from confgraph.store.disk import blocks_of_lines, load_store
 from confgraph.store.registry import open_store
 from confgraph.store.release import Release, ensure_store, store_problem
 
@@ -79,3 +82,25 @@ def test_a_store_that_cannot_be_loaded_again_is_one_clear_error(
     (release.path / "confgraph.trig").write_text("<not trig", "utf-8")
     with pytest.raises(ReleaseError, match="no store could be loaded"):
         ensure_store(release, lambda _: None)
+
+
+@pytest.mark.parametrize("size", [1, 40, 1000, 1 << 20])
+def test_the_store_is_loaded_in_blocks_that_end_with_lines(size: int) -> None:
+    data = b"".join(b'<urn:x:s%d> <urn:x:p> "o %d" .\n' % (n, n) for n in range(500))
+    blocks = list(blocks_of_lines(data, size))
+    assert b"".join(blocks) == data
+    assert all(block.endswith(b"\n") for block in blocks)
+    assert (len(blocks) == 1) == (size >= len(data))
+    assert max(map(len, blocks)) < size + 40  # a block stops at the first line end past size
+
+
+def test_a_store_loaded_in_blocks_holds_every_quad(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(confgraph.store.disk, "LOAD_BLOCK", 64)
+    named = b"".join(b"<urn:x:s%d> <urn:x:p> <urn:x:o> <urn:x:g> .\n" % n for n in range(50))
+    data = named.replace(b" <urn:x:g> .", b" .")
+    store = load_store(tmp_path / "store", named, data)
+    assert len(store) == 100
+    graph = ox.NamedNode("urn:x:g")
+    assert len(list(store.quads_for_pattern(None, None, None, graph))) == 50
