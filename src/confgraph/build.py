@@ -86,8 +86,9 @@ def build_dataset(catalogue: Catalogue, iris: Iris, ontology: Graph | None = Non
         ProgrammeWriter(written, iris, catalogue, programme).write()
         key = programme.meeting.key
         own = graphs.setdefault(iris.graph(key), set())
+        owned = iris.owner(key)
         for triple in written:
-            target = own if iris.owns(key, triple[0]) or iris.owns(key, triple[2]) else shared
+            target = own if owned(triple[0]) or owned(triple[2]) else shared
             target.add(triple)
     if ontology is not None:
         graphs[ONTOLOGY_IRI] = set(ontology)

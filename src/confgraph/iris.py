@@ -71,11 +71,20 @@ class Iris:
 
     def owns(self, meeting: str, term: object) -> bool:
         """Tell whether term is the meeting's IRI or an IRI minted under it."""
-        if not isinstance(term, URIRef):
-            return False
+        return self.owner(meeting)(term)
+
+    def owner(self, meeting: str) -> Callable[[object], bool]:
+        """Return the test of `owns` for one meeting, its IRI worked out once."""
         prefix = str(self.meeting(meeting))
-        text = str(term)  # a URIRef never equals a str
-        return text == prefix or text.startswith(prefix + "/")
+        under = prefix + "/"
+
+        def owned(term: object) -> bool:
+            if not isinstance(term, URIRef):
+                return False
+            text = str(term)  # a URIRef never equals a str
+            return text == prefix or text.startswith(under)
+
+        return owned
 
     def meeting(self, meeting: str) -> URIRef:
         """Return a meeting's IRI."""
