@@ -9,6 +9,7 @@ to send and which the cache keeps as they are; the release is assembled from the
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -100,8 +101,6 @@ _REMEMBERED: dict[str, Any] = {}
 
 def _remember(reference: Reference, iris: Iris) -> None:
     """Keep the registries and the IRIs in a worker, sent once rather than with every file."""
-    import gc
-
     gc.disable()  # millions of short-lived terms and no cycles (see load.paused_gc)
     _REMEMBERED.update(reference=reference, iris=iris)
 

@@ -45,6 +45,11 @@ class ValidationAside:
             raise value
         return value
 
+    @property
+    def running(self) -> bool:
+        """Tell whether the child still validates."""
+        return self._child.is_alive()
+
     def cancel(self) -> None:
         """Stop the validation (the build failed otherwise): nothing waits for it any more."""
         if self._child.is_alive():
