@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from confgraph.iris import Iris
-from confgraph.model import AgentRef, Catalogue, Person
+from confgraph.model import AgentRef, Catalogue, Country, Organisation, Person
 from confgraph.vocab import CG, CONF, SCHEMA, WD
 
 Triple = tuple[Node, Node, Node]
@@ -49,41 +51,18 @@ class AgentWriter:
             self._organisation(ref.key)
 
     def _country(self, code: str) -> None:
-        country = self.catalogue.countries[code]
-        subject = self.iris.country(code)
-        add = self.graph.add
-        for cls in (CG.Country, SCHEMA.Country):
-            add((subject, RDF.type, cls))
-        self._names(subject, country.name)
-        add((subject, CG.isoAlpha3, Literal(code)))
-        add((subject, SCHEMA.identifier, Literal(code)))
-        if country.wikidata:
-            add((subject, OWL.sameAs, WD[country.wikidata]))
+        self.graph.update(country_triples(self.iris.base, self.catalogue.countries[code]))
 
     def _organisation(self, key: str) -> None:
         organisation = self.catalogue.organisations[key]
-        subject = self.iris.organisation(key)
-        add = self.graph.add
-        for cls in (ORG.Organization, SCHEMA.Organization, FOAF.Organization):
-            add((subject, RDF.type, cls))
-        self._names(subject, organisation.name)
-        if organisation.acronym:
-            add((subject, CG.acronym, Literal(organisation.acronym)))
-        for label in organisation.alt_labels:
-            add((subject, SKOS.altLabel, Literal(label)))
-        if organisation.wikidata:  # identity is certain only for countries (by ISO code)
-            add((subject, SKOS.exactMatch, WD[organisation.wikidata]))
-        if organisation.country:
-            add((subject, SCHEMA.location, self.iri(AgentRef("country", organisation.country))))
+        self.graph.update(organisation_triples(self.iris.base, organisation))
+        if organisation.country:  # the agents it names are described in this graph too
+            self.iri(AgentRef("country", organisation.country))
         if organisation.part_of:
-            parent = self.iri(AgentRef("organisation", organisation.part_of))
-            add((subject, ORG.subOrganizationOf, parent))
-        for note in organisation.notes:
-            add((subject, SKOS.editorialNote, Literal(note, lang="en")))
+            self.iri(AgentRef("organisation", organisation.part_of))
 
     def _names(self, subject: URIRef, name: str) -> None:
-        self.graph.add((subject, SCHEMA.name, Literal(name)))
-        self.graph.add((subject, RDFS.label, Literal(name)))
+        self.graph.update(names(subject, name))
 
     def person(self, person: Person, meeting: str) -> URIRef:
         """Describe a person and their affiliations as one meeting states them."""
@@ -124,3 +103,46 @@ class AgentWriter:
             add((subject, CG.jobTitle, Literal(title)))
         parts = [person.name, title, self.catalogue.agent_name(ref)]
         add((subject, RDFS.label, Literal(", ".join(p for p in parts if p), lang="en")))
+
+
+# The registries' agents are described alike in every programme: each description is made
+# once per process (a build worker makes hundreds of programmes), keyed by its values.
+@lru_cache(maxsize=4096)
+def country_triples(base: str, country: Country) -> tuple[Triple, ...]:
+    """Return the triples that describe a country of the reference table."""
+    subject = Iris(base).country(country.code)
+    triples = [(subject, RDF.type, cls) for cls in (CG.Country, SCHEMA.Country)]
+    triples += names(subject, country.name)
+    triples += [(subject, CG.isoAlpha3, Literal(country.code))]
+    triples += [(subject, SCHEMA.identifier, Literal(country.code))]
+    if country.wikidata:
+        triples.append((subject, OWL.sameAs, WD[country.wikidata]))
+    return tuple(triples)
+
+
+@lru_cache(maxsize=4096)
+def organisation_triples(base: str, organisation: Organisation) -> tuple[Triple, ...]:
+    """Return the triples that describe an organisation of the registry (not those of the
+    country or parent it names, which are described as agents of their own)."""
+    iris = Iris(base)
+    subject = iris.organisation(organisation.key)
+    classes = (ORG.Organization, SCHEMA.Organization, FOAF.Organization)
+    triples = [(subject, RDF.type, cls) for cls in classes]
+    triples += names(subject, organisation.name)
+    if organisation.acronym:
+        triples.append((subject, CG.acronym, Literal(organisation.acronym)))
+    triples += [(subject, SKOS.altLabel, Literal(label)) for label in organisation.alt_labels]
+    if organisation.wikidata:  # identity is certain only for countries (by ISO code)
+        triples.append((subject, SKOS.exactMatch, WD[organisation.wikidata]))
+    if organisation.country:
+        triples.append((subject, SCHEMA.location, iris.country(organisation.country)))
+    if organisation.part_of:
+        triples.append((subject, ORG.subOrganizationOf, iris.organisation(organisation.part_of)))
+    notes = organisation.notes
+    triples += [(subject, SKOS.editorialNote, Literal(note, lang="en")) for note in notes]
+    return tuple(triples)
+
+
+def names(subject: URIRef, name: str) -> list[Triple]:
+    """Return the name and label of a resource (the same text)."""
+    return [(subject, SCHEMA.name, Literal(name)), (subject, RDFS.label, Literal(name))]
