@@ -4,10 +4,16 @@ Neither rdflib (pure Python) nor pyoxigraph (native code) can be interrupted fro
 another thread, so a runaway query is stopped by ending its process; a fresh worker
 replaces it while the other workers go on serving. Workers have no network: Oxigraph
 would run a SERVICE call itself, and the query check is the only other guard.
+
+A query still running after `slow_after` seconds is slow: its worker is lowered to the
+least CPU priority (so cheap queries and the server get the cores first) and, while fewer
+than `spares` slow queries run, leaves the pool for a fresh worker; it is stopped once its
+query ends. Cheap queries then never wait for a worker held by an expensive one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -31,6 +37,7 @@ from confgraph.store.deepstack import start_deep_thread
 from confgraph.store.registry import open_store
 
 LOAD_TIMEOUT = 300.0
+SLOW_NICE = 19  # the least CPU priority; a process may always lower its own
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 # One query of each form loads the modules queries need before no file may be opened.
 WARM_UP = (
@@ -47,6 +54,7 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     ready: bool = False
+    slow: bool = False  # its query ran past slow_after and a spare took its place
 
 
 def leave_network() -> bool:
@@ -112,9 +120,13 @@ class SandboxedStore:
         workers: int,
         timeout: float,
         wait: float | None = None,
+        slow_after: float = 0.0,
+        spares: int = 0,
     ) -> None:
         self.engine, self.source, self.timeout = engine, str(source), timeout
         self.wait = timeout if wait is None else wait
+        self.slow_after, self.spares = slow_after, spares
+        self._slow = 0  # workers running a slow query outside the pool
         self._local: Store = open_store(engine, self.source)
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
@@ -191,10 +203,40 @@ class SandboxedStore:
                 self._stop(worker)
             if self._closed:  # the store was closed under this query (the server stops)
                 raise EndpointBusy("the server is stopping; try again in a moment") from None
-            self._idle.put(self._replacement())
+            if worker is None or not self._retire(worker):
+                self._replace()
             raise
-        self._idle.put(worker)
+        if not self._retire(worker):
+            self._idle.put(worker)
         return _unwrap(status, payload)
+
+    def _retire(self, worker: _Worker) -> bool:
+        """Stop a worker whose slow query ended (a spare took its slot); tell if it was one."""
+        if not worker.slow:
+            return False
+        self._stop(worker)
+        with self._lock:
+            self._slow -= 1
+        return True
+
+    def _replace(self) -> None:
+        """Start a worker for a slot; it joins the idle ones once it has loaded the store."""
+        worker = self._replacement()
+        if worker is None:
+            self._idle.put(None)
+            return
+        threading.Thread(target=self._join_when_ready, args=(worker,), daemon=True).start()
+
+    def _join_when_ready(self, worker: _Worker) -> None:
+        try:
+            self._await_ready(worker)
+        except Exception:  # it could not load: the next query to take the slot retries
+            if not self._closed:
+                log.exception("a query worker could not load the store")
+            self._stop(worker)
+            self._idle.put(None)
+            return
+        self._idle.put(worker)
 
     def _replacement(self) -> _Worker | None:
         try:
@@ -213,14 +255,17 @@ class SandboxedStore:
                 "running this query; a fresh one replaces it"
             ) from None
 
-    def _exchange(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+    def _await_ready(self, worker: _Worker) -> None:
         if not worker.ready:
             if not worker.conn.poll(LOAD_TIMEOUT):
                 raise RuntimeError("a query worker did not load the store in time")
             worker.conn.recv()
             worker.ready = True
+
+    def _exchange(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+        self._await_ready(worker)
         worker.conn.send(job)
-        if not worker.conn.poll(self.timeout):
+        if not self._answered(worker):
             raise QueryTimeout(
                 f"the query ran longer than the time limit of {self.timeout:g} s "
                 "(setting query_timeout) and was stopped"
@@ -229,6 +274,28 @@ class SandboxedStore:
         if status == "bytes":
             return "ok", worker.conn.recv_bytes()
         return status, payload
+
+    def _answered(self, worker: _Worker) -> bool:
+        """Wait for the worker's answer within the time limit; past slow_after, demote it."""
+        if not 0 < self.slow_after < self.timeout:
+            return worker.conn.poll(self.timeout)
+        if worker.conn.poll(self.slow_after):
+            return True
+        self._demote(worker)
+        return worker.conn.poll(self.timeout - self.slow_after)
+
+    def _demote(self, worker: _Worker) -> None:
+        """Give a slow query's worker the least CPU priority and, if a spare is left, its slot."""
+        with self._lock:
+            if self._slow >= self.spares or self._closed:
+                return  # it keeps its slot, and its priority: nothing would take its place
+            self._slow += 1
+        worker.slow = True
+        # pid 0 would name this process; a worker that has just ended tells by its answer.
+        with contextlib.suppress(OSError):
+            if worker.process.pid is not None:
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
+        self._replace()
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries here, not in a worker."""

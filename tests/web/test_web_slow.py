@@ -1,0 +1,104 @@
+"""Slow queries step aside (issue 7): a cheap query never waits for a worker held by a slow one."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from busyworker import busy_worker
+
+from confgraph.errors import EndpointBusy
+from confgraph.store.release import Release
+from confgraph.store.sandbox import SLOW_NICE, SandboxedStore
+
+CHEAP = "ASK { ?s ?p ?o }"
+# Counts the pairs of triples: slower than slow_after below, far quicker than the limit.
+PAIRS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }"
+
+
+def pids(store: SandboxedStore) -> set[int]:
+    """Return the process ids of the store's workers."""
+    return {w.process.pid for w in store._all if w.process.pid is not None}
+
+
+def settled(store: SandboxedStore, count: int) -> bool:
+    """Wait (a few seconds at most) until the store has count workers, all loaded and idle."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if len(store._all) == count and store._idle.qsize() == count:
+            return all(w is not None and w.ready for w in list(store._idle.queue))
+        time.sleep(0.05)
+    return False
+
+
+def test_a_slow_query_gives_its_slot_to_a_fresh_worker_at_the_least_priority(
+    release: Release,
+) -> None:
+    store = SandboxedStore(
+        "oxigraph", release.quads, workers=1, timeout=3.0, wait=2.0, slow_after=0.1, spares=1
+    )
+    try:
+        assert store.query("ASK {}").boolean is True
+        (slow_pid,) = pids(store)
+        with busy_worker(store) as stopped:  # SLOW runs past slow_after, then the limit
+            assert os.getpriority(os.PRIO_PROCESS, slow_pid) == SLOW_NICE
+            started = time.monotonic()
+            assert store.query(CHEAP).boolean is True  # in the fresh worker, not after SLOW
+            assert time.monotonic() - started < 2.5
+            assert slow_pid in pids(store) and len(pids(store)) == 2
+        assert len(stopped) == 1  # SLOW was still stopped at the time limit
+        assert settled(store, 1) and slow_pid not in pids(store)
+        assert os.getpriority(os.PRIO_PROCESS, next(iter(pids(store)))) == 0
+    finally:
+        store.close()
+
+
+def test_a_slow_query_that_ends_in_time_is_answered_and_its_worker_stopped(
+    release: Release,
+) -> None:
+    store = SandboxedStore(
+        "oxigraph", release.quads, workers=1, timeout=30.0, slow_after=0.001, spares=1
+    )
+    try:
+        (triples,) = store.query(TRIPLES).rows
+        (first,) = pids(store)
+        (pairs,) = store.query(PAIRS).rows
+        assert int(pairs[0]) == int(triples[0]) ** 2
+        assert settled(store, 1) and pids(store) != {first}  # the pool keeps its size
+    finally:
+        store.close()
+
+
+def test_without_spares_a_slow_query_keeps_its_slot(release: Release) -> None:
+    store = SandboxedStore(
+        "oxigraph", release.quads, workers=1, timeout=3.0, wait=0.5, slow_after=0.1, spares=0
+    )
+    try:
+        assert store.query("ASK {}").boolean is True
+        (pid,) = pids(store)
+        with busy_worker(store):
+            try:
+                store.query(CHEAP)
+            except EndpointBusy as error:
+                assert "worker_wait" in str(error)
+            else:
+                raise AssertionError("a cheap query found a worker the slow one holds")
+            assert os.getpriority(os.PRIO_PROCESS, pid) == 0 and pids(store) == {pid}
+    finally:
+        store.close()
+
+
+def test_spares_are_bounded(release: Release) -> None:
+    store = SandboxedStore(
+        "oxigraph", release.quads, workers=1, timeout=3.0, wait=5.0, slow_after=0.1, spares=1
+    )
+    try:
+        assert store.query("ASK {}").boolean is True
+        with busy_worker(store) as first, busy_worker(store) as second:
+            time.sleep(1.5)  # the first has a spare's slot; the second, in the spare, keeps it
+            assert len(pids(store)) == 2
+        assert len(first) == len(second) == 1
+        assert settled(store, 1)
+    finally:
+        store.close()
