@@ -8,7 +8,8 @@ would run a SERVICE call itself, and the query check is the only other guard.
 A query still running after `slow_after` seconds is slow: its worker is lowered to the
 least CPU priority (so cheap queries and the server get the cores first) and, while fewer
 than `spares` slow queries run, leaves the pool for a fresh worker; it is stopped once its
-query ends. Cheap queries then never wait for a worker held by an expensive one.
+query ends. Cheap queries then never wait for a worker held by an expensive one. With
+spares, one more worker is kept loaded, so that a slow query's slot is filled at once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import queue
 import resource
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -55,6 +56,9 @@ class _Worker:
     conn: Connection
     ready: bool = False
     slow: bool = False  # its query ran past slow_after and a spare took its place
+
+
+Placer = Callable[[_Worker], None]  # where a loaded worker goes: the idle ones, or the spare
 
 
 def leave_network() -> bool:
@@ -130,11 +134,14 @@ class SandboxedStore:
         self._local: Store = open_store(engine, self.source)
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._spare: queue.Queue[_Worker] = queue.Queue()  # loaded, for a slow query's slot
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._start())
+        if spares > 0:
+            self._load(self._spare.put)
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -221,22 +228,32 @@ class SandboxedStore:
 
     def _replace(self) -> None:
         """Start a worker for a slot; it joins the idle ones once it has loaded the store."""
+        self._load(self._idle.put, lambda: self._idle.put(None))
+
+    def _load(self, place: Placer, failed: Callable[[], None] | None = None) -> None:
+        """Start a worker and, once it has loaded the store, place it; else call failed."""
         worker = self._replacement()
         if worker is None:
-            self._idle.put(None)
+            if failed is not None:
+                failed()
             return
-        threading.Thread(target=self._join_when_ready, args=(worker,), daemon=True).start()
+        threading.Thread(
+            target=self._place_loaded, args=(worker, place, failed), daemon=True
+        ).start()
 
-    def _join_when_ready(self, worker: _Worker) -> None:
+    def _place_loaded(
+        self, worker: _Worker, place: Placer, failed: Callable[[], None] | None
+    ) -> None:
         try:
             self._await_ready(worker)
         except Exception:  # it could not load: the next query to take the slot retries
             if not self._closed:
                 log.exception("a query worker could not load the store")
             self._stop(worker)
-            self._idle.put(None)
+            if failed is not None:
+                failed()
             return
-        self._idle.put(worker)
+        place(worker)
 
     def _replacement(self) -> _Worker | None:
         try:
@@ -295,7 +312,13 @@ class SandboxedStore:
         with contextlib.suppress(OSError):
             if worker.process.pid is not None:
                 os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
-        self._replace()
+        try:
+            spare = self._spare.get_nowait()
+        except queue.Empty:  # the spare is still loading (or could not be started)
+            self._replace()
+            return
+        self._idle.put(spare)
+        self._load(self._spare.put)
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries here, not in a worker."""
