@@ -69,7 +69,8 @@ class Settings:
     slow_query_workers: int = _setting(
         2,
         "Slow SPARQL queries (see slow_query_after) that may run outside the pool of"
-        " query_workers at once, each in a worker of its own; 0 keeps them in the pool.",
+        " query_workers at once, each in a worker of its own (as many spare workers are kept"
+        " loaded to take their places); 0 keeps them in the pool.",
         click.IntRange(min=0),
     )
     client_queries: int = _setting(

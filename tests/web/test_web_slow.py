@@ -28,14 +28,14 @@ def idle_pids(store: SandboxedStore) -> set[int]:
 
 
 def settled(store: SandboxedStore, count: int) -> bool:
-    """Wait (a few seconds at most) for count idle loaded workers, and the loaded spare."""
-    spare = 1 if store.spares else 0
+    """Wait (a few seconds at most) for count idle loaded workers, and the loaded spares."""
+    spare = store.spares
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         idle = list(store._idle.queue)
-        if len(store._all) == count + spare and len(idle) == count:
-            if store._spare.qsize() == spare and all(w is not None and w.ready for w in idle):
-                return True
+        loaded = all(w is not None and w.ready for w in idle) and store._spare.qsize() == spare
+        if len(store._all) == count + spare and len(idle) == count and loaded:
+            return True
         time.sleep(0.05)
     return False
 

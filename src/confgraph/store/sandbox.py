@@ -8,8 +8,8 @@ would run a SERVICE call itself, and the query check is the only other guard.
 A query still running after `slow_after` seconds is slow: its worker is lowered to the
 least CPU priority (so cheap queries and the server get the cores first) and, while fewer
 than `spares` slow queries run, leaves the pool for a fresh worker; it is stopped once its
-query ends. Cheap queries then never wait for a worker held by an expensive one. With
-spares, one more worker is kept loaded, so that a slow query's slot is filled at once.
+query ends. Cheap queries then never wait for a worker held by an expensive one. As many
+spare workers are kept loaded, so that a slow query's slot is filled at once.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ class SandboxedStore:
         self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._start())
-        if spares > 0:
+        for _ in range(spares):
             self._load(self._spare.put)
 
     def _start(self) -> _Worker:
