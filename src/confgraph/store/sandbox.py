@@ -155,15 +155,20 @@ class SandboxedStore:
             self._all.add(worker)
         return worker
 
-    def _stop(self, worker: _Worker) -> None:
+    def _stop(self, worker: _Worker, wait: bool = False) -> None:
         """Stop a worker once, whichever thread asks first (a query's, or close())."""
         with self._lock:
             if worker not in self._all:
                 return
             self._all.discard(worker)
         worker.process.kill()
-        worker.process.join()
         worker.conn.close()
+        if wait:
+            worker.process.join()
+            return
+        # A process at the least priority may take a second to be scheduled to exit on a
+        # busy machine: it is reaped in the background, not by the request that stopped it.
+        threading.Thread(target=worker.process.join, daemon=True).start()
 
     def query(
         self,
@@ -346,7 +351,7 @@ class SandboxedStore:
             self._closed = True
             workers = list(self._all)
         for worker in workers:
-            self._stop(worker)
+            self._stop(worker, wait=True)
         self._local.close()
 
 
