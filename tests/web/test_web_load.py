@@ -42,10 +42,14 @@ SECONDS = 60
 BASELINE_SECONDS = 10
 TIMEOUT = 2.0
 # Issue 7 asks for a cheap-query p99 under 500 ms while expensive queries run. On 2 cores
-# confgraph measures 1.1-2.8 s (the server process, bound by Python's interpreter lock,
-# queues 24 connections' pages and queries behind each other): that target is not met yet.
-# What is asserted is that cheap queries are never starved: all answered, none past this.
-CHEAP_P99_MS = 5000
+# (three runs, other work at times on the machine) confgraph measures p99 493, 939 and
+# 1049 ms (p50 81-118 ms, 12-17k requests served; 155-384 ms without the expensive ones;
+# before slow queries stepped aside and pages were kept: p99 1.1-2.8 s, 2.9k served).
+# What is left is the server process itself: waitress's one event-loop thread takes about
+# 3/4 of the time the interpreter lock is held (py-spy; 26 connections polled per turn),
+# and the spare workers that replace stopped ones take half a core to load beside it.
+# The 500 ms is met in some runs, not reliably: this bound holds with twice the margin.
+CHEAP_P99_MS = 2000
 # The slack past the time limit within which a stopped query's 503 must arrive (the limit
 # counts from when the query has a worker; a killed worker's replacement takes a moment).
 CUT_SLACK_S = 2.5
