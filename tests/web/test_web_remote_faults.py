@@ -18,7 +18,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from engines import Engine
+from engines import Engine, port_range
 from loopback import free_port_in
 from remoteengine import KINDS, fresh, targets
 
@@ -28,7 +28,7 @@ from confgraph.store.release import Release
 from confgraph.store.remote_publish import publish_release
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(18150, 18190)
+PORTS = port_range()  # CONFGRAPH_TEST_PORTS, as the engines take theirs
 MEETING = "2017-09-vienna-smuggling-trafficking"
 NEED_ENGINE = (
     "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
