@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from test_web_cache import CountingStore
 from webfixture import BASE, M
 
+from confgraph.errors import EngineUnavailable
 from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
@@ -88,3 +89,32 @@ def test_no_page_is_kept_with_a_size_of_zero(
     before = counting.calls
     client.get("/id/country/bra.html")
     assert counting.calls > before
+
+
+class DownStore(CountingStore):
+    """A store whose engine can be taken down: its queries then fail as an unreachable one's."""
+
+    down = False
+
+    def __getattr__(self, name: str) -> Any:
+        found = super().__getattr__(name)
+        if name not in ("query", "lookup") or not callable(found):
+            return found
+
+        def maybe_down(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise EngineUnavailable("the SPARQL engine cannot be reached")
+            return found(*args, **kwargs)
+
+        return maybe_down
+
+
+def test_a_page_shown_without_its_data_is_not_kept(
+    settings: Settings, store: Store, release: Release
+) -> None:
+    down = DownStore(store)
+    client = create_app(settings.replace(page_cache=8), down, release).test_client()  # type: ignore[arg-type]
+    down.down = True
+    assert b'id="unavailable"' in client.get("/").get_data()
+    down.down = False
+    assert b'id="unavailable"' not in client.get("/").get_data()

@@ -28,6 +28,11 @@ def register(app: Flask, megabytes: int) -> None:
     app.after_request(_keep)  # run first of the after_request functions: before their headers
 
 
+def not_kept() -> None:
+    """Keep the current request's page from the cache (it was rendered without its data)."""
+    g.keep_page = False
+
+
 def _key() -> tuple[str, ...] | None:
     """Return the current request's key, or None if its answer is not to be kept."""
     if request.method not in ("GET", "HEAD") or any(h in request.headers for h in CONDITIONAL):
@@ -49,13 +54,13 @@ def _answer_kept() -> Response | None:
     kept = current_app.extensions[EXTENSION].get(key) if key is not None else None
     if kept is None:
         return None
-    g.page_kept = True
+    g.keep_page = False  # it is kept already
     status, headers, body = kept
     return Response(body, status=status, headers=headers)
 
 
 def _keep(response: Response) -> Response:
-    if g.get("page_kept") or not _keepable(response):
+    if not g.get("keep_page", True) or not _keepable(response):
         return response
     key = _key()
     if key is not None:
