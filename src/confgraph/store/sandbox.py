@@ -38,6 +38,8 @@ from confgraph.store.deepstack import start_deep_thread
 from confgraph.store.registry import open_store
 
 LOAD_TIMEOUT = 300.0
+# What a worker imports to open a store, loaded once by the fork server that starts workers.
+ENGINE_MODULES = ("confgraph.store.oxigraph_engine", "confgraph.store.rdflib_engine")
 SLOW_NICE = 19  # the least CPU priority; a process may always lower its own
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 # One query of each form loads the modules queries need before no file may be opened.
@@ -132,7 +134,7 @@ class SandboxedStore:
         self.slow_after, self.spares = slow_after, spares
         self._slow = 0  # workers running a slow query outside the pool
         self._local: Store = open_store(engine, self.source)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _worker_context()
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._spare: queue.Queue[_Worker] = queue.Queue()  # loaded, for a slow query's slot
         self._all: set[_Worker] = set()
@@ -353,6 +355,20 @@ class SandboxedStore:
         for worker in workers:
             self._stop(worker, wait=True)
         self._local.close()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Start workers from a fork server that has imported the engines (else spawn them).
+
+    A spawned worker starts Python and imports rdflib and pyoxigraph again, about half its
+    start; a stopped query's replacement is started often under load. The fork server is a
+    fresh single-threaded process, so its children may still leave the network.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, *ENGINE_MODULES])
+    return context
 
 
 def _unwrap(status: str, payload: Any) -> QueryResult:
