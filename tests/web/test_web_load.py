@@ -41,15 +41,12 @@ pytestmark = pytest.mark.skipif(
 SECONDS = 60
 BASELINE_SECONDS = 10
 TIMEOUT = 2.0
-# Issue 7 asks for a cheap-query p99 under 500 ms while expensive queries run. On 2 cores
-# (three runs, other work at times on the machine) confgraph measures p99 493, 939 and
-# 1049 ms (p50 81-118 ms, 12-17k requests served; 155-384 ms without the expensive ones;
-# before slow queries stepped aside and pages were kept: p99 1.1-2.8 s, 2.9k served).
-# What is left is the server process itself: waitress's one event-loop thread takes about
-# 3/4 of the time the interpreter lock is held (py-spy; 26 connections polled per turn),
-# and the spare workers that replace stopped ones take half a core to load beside it.
-# The 500 ms is met in some runs, not reliably: this bound holds with twice the margin.
-CHEAP_P99_MS = 2000
+# Issue 7: a cheap-query p99 under 500 ms while expensive queries run. On 2 cores this
+# measured 1.1-2.8 s before slow queries stepped aside (nice 19, a loaded spare takes the
+# slot), pages were kept and workers were forked from a preloaded fork server; after it,
+# three runs on a quiet machine: p99 217, 157 and 182 ms, max 307-371 ms, p50 63-71 ms,
+# 18.7-19.4k requests served (was 2.9k).
+CHEAP_P99_MS = 500
 # The slack past the time limit within which a stopped query's 503 must arrive (the limit
 # counts from when the query has a worker; a killed worker's replacement takes a moment).
 CUT_SLACK_S = 2.5
