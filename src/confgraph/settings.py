@@ -59,6 +59,20 @@ class Settings:
         "Seconds a query waits for a free query worker before the answer is 503 with Retry-After.",
         click.FloatRange(0, min_open=True),
     )
+    slow_query_after: float = _setting(
+        0.25,
+        "Seconds after which a running SPARQL query counts as slow: its worker gets the least"
+        " CPU priority and, while fewer than slow_query_workers slow queries run, a fresh"
+        " worker takes its place in the pool (it is stopped when its query ends); 0 never.",
+        click.FloatRange(0),
+    )
+    slow_query_workers: int = _setting(
+        2,
+        "Slow SPARQL queries (see slow_query_after) that may run outside the pool of"
+        " query_workers at once, each in a worker of its own (as many spare workers are kept"
+        " loaded to take their places); 0 keeps them in the pool.",
+        click.IntRange(min=0),
+    )
     client_queries: int = _setting(
         2,
         "SPARQL queries one client (IP address) may run at once; its further queries wait"
@@ -69,6 +83,13 @@ class Settings:
         64,
         "Megabytes of serialized query results kept in memory per release, so that a repeated"
         " query is answered without running it; 0 keeps none.",
+        click.IntRange(min=0),
+    )
+    page_cache: int = _setting(
+        32,
+        "Megabytes of pages (HTML and RDF documents, descriptions, listings) kept in memory"
+        " per server, so that a page asked for again in a release is not rendered again;"
+        " 0 keeps none.",
         click.IntRange(min=0),
     )
     body_limit: int = _setting(

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engines import port_range
 from loopback import free_port_in
 
 SCRIPT = Path(__file__).with_name("loadmix.lua")
 # The tag wrk replaces with a number unique to each request (see loadmix.lua).
 COUNTER = "COUNTER"
-# Ports tried in turn, so that runs on one machine can be kept to a range of their own.
-PORTS = range(18700, 18800)
+# Ports tried in turn, so that runs on one machine can be kept to a range of their own
+# (CONFGRAPH_TEST_PORTS, as the engines' tests take theirs).
+PORTS = port_range()
 # The README: SIGTERM stops the server within a second; this leaves room for a busy machine.
 STOP_SECONDS = 10
 CLI = (sys.executable, "-c", "from confgraph.cli import main; main()")

@@ -21,13 +21,14 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from engines import port_range
 from loopback import free_port_in
 
 from confgraph.store.integrity import verify_release
 from confgraph.store.release import Release
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "mini"
-PORTS = range(18540, 18600)
+PORTS = port_range()  # CONFGRAPH_TEST_PORTS, as the engines take theirs
 ASK = "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
 EXPENSIVE = (
     "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fa%20%3Fb%20%3Fc%20.%20"

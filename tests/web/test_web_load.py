@@ -41,11 +41,12 @@ pytestmark = pytest.mark.skipif(
 SECONDS = 60
 BASELINE_SECONDS = 10
 TIMEOUT = 2.0
-# Issue 7 asks for a cheap-query p99 under 500 ms while expensive queries run. On 2 cores
-# confgraph measures 1.1-2.8 s (the server process, bound by Python's interpreter lock,
-# queues 24 connections' pages and queries behind each other): that target is not met yet.
-# What is asserted is that cheap queries are never starved: all answered, none past this.
-CHEAP_P99_MS = 5000
+# Issue 7: a cheap-query p99 under 500 ms while expensive queries run. On 2 cores this
+# measured 1.1-2.8 s before slow queries stepped aside (nice 19, a loaded spare takes the
+# slot), pages were kept and workers were forked from a preloaded fork server; after it,
+# five runs on a quiet machine: p99 125-217 ms, max 229-371 ms, p50 57-71 ms, 18.7-21.5k
+# requests served (was 2.9k), no error.
+CHEAP_P99_MS = 500
 # The slack past the time limit within which a stopped query's 503 must arrive (the limit
 # counts from when the query has a worker; a killed worker's replacement takes a moment).
 CUT_SLACK_S = 2.5

@@ -18,7 +18,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from engines import Engine
+from engines import Engine, port_range
 from loopback import free_port_in
 from remoteengine import KINDS, fresh, targets
 
@@ -28,7 +28,7 @@ from confgraph.store.release import Release
 from confgraph.store.remote_publish import publish_release
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(18150, 18190)
+PORTS = port_range()  # CONFGRAPH_TEST_PORTS, as the engines take theirs
 MEETING = "2017-09-vienna-smuggling-trafficking"
 NEED_ENGINE = (
     "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
@@ -39,8 +39,8 @@ FROM_DISK = ("/dumps/", "/dumps/confgraph.ttl", "/.well-known/void")
 
 
 def new_queries(note: str) -> list[str]:
-    """Return the paths that need the engine, the query made new (the results are cached)."""
-    return [NEED_ENGINE[0] + "%23" + note, *NEED_ENGINE[1:]]
+    """Return the paths that need the engine, made new (results and pages are cached)."""
+    return [NEED_ENGINE[0] + "%23" + note, *(f"{path}?{note}" for path in NEED_ENGINE[1:])]
 
 
 def get(url: str) -> tuple[int, Message, bytes]:
@@ -124,7 +124,7 @@ def test_engine_down_gives_503_then_recovers(release: Release, engine: Engine) -
             assert b"cannot be reached" in body and b"Traceback" not in body
         status, _, body = get(url + "/")
         assert status == 200 and b'id="summary"' in body and b'id="unavailable"' in body
-        for path in FROM_DISK:
+        for path in (*FROM_DISK, *NEED_ENGINE[1:]):  # pages rendered before are kept
             assert get(url + path)[0] == 200, path
         engine.restart()
         for path in (*new_queries("up"), "/"):

@@ -4,10 +4,17 @@ Neither rdflib (pure Python) nor pyoxigraph (native code) can be interrupted fro
 another thread, so a runaway query is stopped by ending its process; a fresh worker
 replaces it while the other workers go on serving. Workers have no network: Oxigraph
 would run a SERVICE call itself, and the query check is the only other guard.
+
+A query still running after `slow_after` seconds is slow: its worker is lowered to the
+least CPU priority (so cheap queries and the server get the cores first) and, while fewer
+than `spares` slow queries run, leaves the pool for a fresh worker; it is stopped once its
+query ends. Cheap queries then never wait for a worker held by an expensive one. As many
+spare workers are kept loaded, so that a slow query's slot is filled at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -16,7 +23,7 @@ import queue
 import resource
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,6 +38,9 @@ from confgraph.store.deepstack import start_deep_thread
 from confgraph.store.registry import open_store
 
 LOAD_TIMEOUT = 300.0
+# What a worker imports to open a store, loaded once by the fork server that starts workers.
+ENGINE_MODULES = ("confgraph.store.oxigraph_engine", "confgraph.store.rdflib_engine")
+SLOW_NICE = 19  # the least CPU priority; a process may always lower its own
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 # One query of each form loads the modules queries need before no file may be opened.
 WARM_UP = (
@@ -47,6 +57,10 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     ready: bool = False
+    slow: bool = False  # its query ran past slow_after and a spare took its place
+
+
+Placer = Callable[[_Worker], None]  # where a loaded worker goes: the idle ones, or the spare
 
 
 def leave_network() -> bool:
@@ -112,17 +126,24 @@ class SandboxedStore:
         workers: int,
         timeout: float,
         wait: float | None = None,
+        slow_after: float = 0.0,
+        spares: int = 0,
     ) -> None:
         self.engine, self.source, self.timeout = engine, str(source), timeout
         self.wait = timeout if wait is None else wait
+        self.slow_after, self.spares = slow_after, spares
+        self._slow = 0  # workers running a slow query outside the pool
         self._local: Store = open_store(engine, self.source)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _worker_context()
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._spare: queue.Queue[_Worker] = queue.Queue()  # loaded, for a slow query's slot
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(max(1, workers)):
             self._idle.put(self._start())
+        for _ in range(spares):
+            self._load(self._spare.put)
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -136,15 +157,20 @@ class SandboxedStore:
             self._all.add(worker)
         return worker
 
-    def _stop(self, worker: _Worker) -> None:
+    def _stop(self, worker: _Worker, wait: bool = False) -> None:
         """Stop a worker once, whichever thread asks first (a query's, or close())."""
         with self._lock:
             if worker not in self._all:
                 return
             self._all.discard(worker)
         worker.process.kill()
-        worker.process.join()
         worker.conn.close()
+        if wait:
+            worker.process.join()
+            return
+        # A process at the least priority may take a second to be scheduled to exit on a
+        # busy machine: it is reaped in the background, not by the request that stopped it.
+        threading.Thread(target=worker.process.join, daemon=True).start()
 
     def query(
         self,
@@ -191,10 +217,50 @@ class SandboxedStore:
                 self._stop(worker)
             if self._closed:  # the store was closed under this query (the server stops)
                 raise EndpointBusy("the server is stopping; try again in a moment") from None
-            self._idle.put(self._replacement())
+            if worker is None or not self._retire(worker):
+                self._replace()
             raise
-        self._idle.put(worker)
+        if not self._retire(worker):
+            self._idle.put(worker)
         return _unwrap(status, payload)
+
+    def _retire(self, worker: _Worker) -> bool:
+        """Stop a worker whose slow query ended (a spare took its slot); tell if it was one."""
+        if not worker.slow:
+            return False
+        self._stop(worker)
+        with self._lock:
+            self._slow -= 1
+        return True
+
+    def _replace(self) -> None:
+        """Start a worker for a slot; it joins the idle ones once it has loaded the store."""
+        self._load(self._idle.put, lambda: self._idle.put(None))
+
+    def _load(self, place: Placer, failed: Callable[[], None] | None = None) -> None:
+        """Start a worker and, once it has loaded the store, place it; else call failed."""
+        worker = self._replacement()
+        if worker is None:
+            if failed is not None:
+                failed()
+            return
+        threading.Thread(
+            target=self._place_loaded, args=(worker, place, failed), daemon=True
+        ).start()
+
+    def _place_loaded(
+        self, worker: _Worker, place: Placer, failed: Callable[[], None] | None
+    ) -> None:
+        try:
+            self._await_ready(worker)
+        except Exception:  # it could not load: the next query to take the slot retries
+            if not self._closed:
+                log.exception("a query worker could not load the store")
+            self._stop(worker)
+            if failed is not None:
+                failed()
+            return
+        place(worker)
 
     def _replacement(self) -> _Worker | None:
         try:
@@ -213,14 +279,17 @@ class SandboxedStore:
                 "running this query; a fresh one replaces it"
             ) from None
 
-    def _exchange(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+    def _await_ready(self, worker: _Worker) -> None:
         if not worker.ready:
             if not worker.conn.poll(LOAD_TIMEOUT):
                 raise RuntimeError("a query worker did not load the store in time")
             worker.conn.recv()
             worker.ready = True
+
+    def _exchange(self, worker: _Worker, job: tuple[Any, ...]) -> tuple[str, Any]:
+        self._await_ready(worker)
         worker.conn.send(job)
-        if not worker.conn.poll(self.timeout):
+        if not self._answered(worker):
             raise QueryTimeout(
                 f"the query ran longer than the time limit of {self.timeout:g} s "
                 "(setting query_timeout) and was stopped"
@@ -229,6 +298,34 @@ class SandboxedStore:
         if status == "bytes":
             return "ok", worker.conn.recv_bytes()
         return status, payload
+
+    def _answered(self, worker: _Worker) -> bool:
+        """Wait for the worker's answer within the time limit; past slow_after, demote it."""
+        if not 0 < self.slow_after < self.timeout:
+            return worker.conn.poll(self.timeout)
+        if worker.conn.poll(self.slow_after):
+            return True
+        self._demote(worker)
+        return worker.conn.poll(self.timeout - self.slow_after)
+
+    def _demote(self, worker: _Worker) -> None:
+        """Give a slow query's worker the least CPU priority and, if a spare is left, its slot."""
+        with self._lock:
+            if self._slow >= self.spares or self._closed:
+                return  # it keeps its slot, and its priority: nothing would take its place
+            self._slow += 1
+        worker.slow = True
+        # pid 0 would name this process; a worker that has just ended tells by its answer.
+        with contextlib.suppress(OSError):
+            if worker.process.pid is not None:
+                os.setpriority(os.PRIO_PROCESS, worker.process.pid, SLOW_NICE)
+        try:
+            spare = self._spare.get_nowait()
+        except queue.Empty:  # the spare is still loading (or could not be started)
+            self._replace()
+            return
+        self._idle.put(spare)
+        self._load(self._spare.put)
 
     def lookup(self, sparql: str) -> QueryResult:
         """Run one of the server's own bounded queries here, not in a worker."""
@@ -256,8 +353,22 @@ class SandboxedStore:
             self._closed = True
             workers = list(self._all)
         for worker in workers:
-            self._stop(worker)
+            self._stop(worker, wait=True)
         self._local.close()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Start workers from a fork server that has imported the engines (else spawn them).
+
+    A spawned worker starts Python and imports rdflib and pyoxigraph again, about half its
+    start; a stopped query's replacement is started often under load. The fork server is a
+    fresh single-threaded process, so its children may still leave the network.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, *ENGINE_MODULES])
+    return context
 
 
 def _unwrap(status: str, payload: Any) -> QueryResult:

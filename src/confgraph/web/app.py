@@ -15,7 +15,7 @@ from confgraph.errors import ConfgraphError, ReleaseError
 from confgraph.settings import Settings
 from confgraph.store.base import Store
 from confgraph.store.release import Release
-from confgraph.web import errorpages
+from confgraph.web import errorpages, pagecache
 from confgraph.web.addresses import Addresses
 from confgraph.web.display import Labeller
 from confgraph.web.front import FrontDoor
@@ -164,6 +164,7 @@ def create_served_app(settings: Settings, releases: Releases) -> Flask:
     app.after_request(_allow_any_origin)
     app.after_request(_protect)
     app.after_request(_license_link)
+    pagecache.register(app, settings.page_cache)  # after the others: it keeps pages before them
     app.context_processor(_template_globals)
     return app
 

@@ -50,7 +50,13 @@ def open_served_store(settings: Settings, release: Release) -> Store:
     if settings.workers == 0:
         return open_store(settings.engine, source)
     return SandboxedStore(
-        settings.engine, source, settings.workers, settings.query_timeout, settings.worker_wait
+        settings.engine,
+        source,
+        settings.workers,
+        settings.query_timeout,
+        settings.worker_wait,
+        slow_after=settings.slow_query_after,
+        spares=settings.slow_query_workers,
     )
 
 

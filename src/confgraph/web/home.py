@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from confgraph.errors import EngineUnavailable, QueryTimeout, ResourceNotFound
+from confgraph.web import pagecache
 from confgraph.web.app import site
 from confgraph.web.meetings import Page, date_range, read_page, summary
 from confgraph.web.params import page_number
@@ -22,6 +23,7 @@ def index() -> str:
         page = read_page(site().store, number, size, programme_graph)
     except (EngineUnavailable, QueryTimeout) as error:  # the summary is on disk: still shown
         page, unavailable = Page(number, size, 0, []), str(error)
+        pagecache.not_kept()  # shown again once the engine answers
     if unavailable is None and number > page.last:
         raise ResourceNotFound(f"page {number} is past the last page of meetings ({page.last})")
     labeller = site().labeller()
