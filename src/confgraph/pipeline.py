@@ -90,7 +90,7 @@ def prepare(
         with progress.phase("programmes built") as phase:
             gathered = gather(data_dir, iris, cache, phase)
         if cache is not None:
-            progress(f"{gathered.reused} programme(s) unchanged, taken from {cache.directory}")
+            progress(f"unchanged programmes taken from {cache.directory}: {gathered.reused}")
         for warning in gathered.warnings:
             progress(warning)
         ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
