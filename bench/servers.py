@@ -58,20 +58,17 @@ class MemorySampler:
 
 def tree_rss(process: psutil.Process) -> int:
     """Return the resident bytes of a process plus its descendants (0 once it is gone)."""
-    try:
-        tree = [process, *process.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for member in tree:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            total += member.memory_info().rss
-    return total
+    return tree_total(process, lambda member: member.memory_info().rss)
 
 
 def tree_pss(process: psutil.Process) -> int:
     """Return the proportional set size of a process plus its descendants: a page that a
     forked child shares with its parent counts once, split between them (0 once gone)."""
+    return tree_total(process, lambda member: member.memory_full_info().pss)
+
+
+def tree_total(process: psutil.Process, measure: Measure) -> int:
+    """Return the sum of one measure over a process and its descendants (0 once gone)."""
     try:
         tree = [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
@@ -79,7 +76,7 @@ def tree_pss(process: psutil.Process) -> int:
     total = 0
     for member in tree:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += member.memory_full_info().pss
+            total += measure(member)
     return total
 
 

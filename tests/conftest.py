@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import confgraph.load
 from confgraph.build import build_dataset, data_graph
 from confgraph.iris import Iris
 from confgraph.load import load_catalogue
@@ -56,3 +57,17 @@ def hearing_data(tmp_path: Path) -> Path:
 
 # The real SPARQL engines (Oxigraph server, Virtuoso), started once per session when needed.
 pytest_plugins = ("engines",)
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the process pools the loader and the builder start, with how many workers each."""
+    started: list[int] = []
+    real = confgraph.load.ProcessPoolExecutor
+
+    def counted(workers: int, **options: object) -> object:
+        started.append(workers)
+        return real(workers, **options)
+
+    monkeypatch.setattr(confgraph.load, "ProcessPoolExecutor", counted)
+    return started

@@ -37,20 +37,6 @@ def spoil(path: Path, old: str, new: str) -> int:
     return text[: text.index(old)].count("\n") + 1
 
 
-@pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the process pools the loader starts, with how many workers each."""
-    started: list[int] = []
-    real = confgraph.load.ProcessPoolExecutor
-
-    def counted(workers: int, **options: object) -> object:
-        started.append(workers)
-        return real(workers, **options)
-
-    monkeypatch.setattr(confgraph.load, "ProcessPoolExecutor", counted)
-    return started
-
-
 def test_a_pool_reads_the_same_catalogue_as_one_process(mini_data: Path, pools: list[int]) -> None:
     many_programmes(mini_data)
     alone = load_catalogue(mini_data, workers=1)

@@ -8,7 +8,6 @@ import pytest
 from rdflib import Graph
 from test_load_parallel import ONE_MEANING, many_programmes, spoil
 
-import confgraph.parts
 from confgraph.assemble import assemble
 from confgraph.build import ONTOLOGY_FILE, build_dataset
 from confgraph.errors import DataError, DataErrors
@@ -16,7 +15,7 @@ from confgraph.gather import gather
 from confgraph.generate import generate_corpus
 from confgraph.iris import Iris
 from confgraph.link.graphs import add_linked_graphs
-from confgraph.load import load_catalogue
+from confgraph.load import PARALLEL_FROM, load_catalogue
 from confgraph.quads import ReleaseQuads
 
 IRIS = Iris()
@@ -27,20 +26,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def ontology() -> Graph:
     """Return the ontology graph, parsed once."""
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
-
-
-@pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the process pools the builder starts, with how many workers each."""
-    started: list[int] = []
-    real = confgraph.parts.ProcessPoolExecutor
-
-    def counted(workers: int, **options: object) -> object:
-        started.append(workers)
-        return real(workers, **options)
-
-    monkeypatch.setattr(confgraph.parts, "ProcessPoolExecutor", counted)
-    return started
 
 
 def together(data: Path, ontology: Graph) -> ReleaseQuads:
@@ -70,7 +55,7 @@ def test_a_pool_builds_what_one_process_builds(
     tmp_path: Path, ontology: Graph, pools: list[int]
 ) -> None:
     data = tmp_path / "data"
-    generate_corpus(confgraph.parts.PARALLEL_FROM + 5, data)
+    generate_corpus(PARALLEL_FROM + 5, data)
     alone = assembled(data, ontology, workers=1)
     assert pools == []
     found = assembled(data, ontology, workers=2)

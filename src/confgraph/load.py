@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from confgraph.errors import DataError, DataErrors
 from confgraph.model import Catalogue, Country, Organisation, Programme
@@ -38,6 +38,7 @@ class HasClaims(Protocol):
 
 
 Claimant = TypeVar("Claimant", bound=HasClaims)
+T = TypeVar("T")
 
 
 class Counter(Protocol):
@@ -164,18 +165,25 @@ def read_all(
     workers: int,
 ) -> Iterator[Outcome]:
     """Read every file in order, in a process pool when there are enough files and cores."""
+    return map_files(read_one, files, (countries, organisations), workers)
+
+
+def map_files(
+    task: Callable[..., T], files: Sequence[Path], shared: tuple, workers: int, chunk: int = CHUNK
+) -> Iterator[T]:
+    """Yield task(path, *shared) for every file in order, in a pool of `workers` processes
+    when there are enough files and cores; `shared` is sent to each worker once."""
     if workers < 2 or len(files) < PARALLEL_FROM:
-        yield from (read_one(path, countries, organisations) for path in files)
+        yield from (task(path, *shared) for path in files)
         return
-    context = pool_context()
-    chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
     with ProcessPoolExecutor(
         min(workers, len(files)),
-        mp_context=context,
+        mp_context=pool_context(),
         initializer=_remember,
-        initargs=(countries, organisations),
+        initargs=(task, shared),
     ) as pool:
-        yield from pool.map(_read_remembered, files, chunksize=chunk)
+        chunksize = max(1, min(chunk, len(files) // (workers * 4)))
+        yield from pool.map(_run_remembered, files, chunksize=chunksize)
 
 
 def counted(outcomes: Iterable[Outcome], counter: Counter | None) -> Iterator[Outcome]:
@@ -219,17 +227,17 @@ def read_one(
         return error.with_traceback(None)  # the traceback would keep the file's tree alive
 
 
-_REFERENCE: dict[str, dict] = {}
+_REMEMBERED: dict[str, Any] = {}
 
 
-def _remember(countries: dict[str, Country], organisations: dict[str, Organisation]) -> None:
-    """Keep the reference agents in a worker process, sent once rather than with every file."""
+def _remember(task: Callable[..., object], shared: tuple) -> None:
+    """Keep a worker's task and what every file shares (the registries), sent once."""
     gc.disable()  # as in paused_gc, for the worker's short life
-    _REFERENCE.update(countries=countries, organisations=organisations)
+    _REMEMBERED.update(task=task, shared=shared)
 
 
-def _read_remembered(path: Path) -> Outcome:
-    return read_one(path, _REFERENCE["countries"], _REFERENCE["organisations"])
+def _run_remembered(path: Path) -> object:
+    return _REMEMBERED["task"](path, *_REMEMBERED["shared"])
 
 
 def check_across_files(outcomes: Sequence[Outcome]) -> tuple[Programme, ...]:

@@ -9,12 +9,9 @@ to send and which the cache keeps as they are; the release is assembled from the
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -23,7 +20,7 @@ from rdflib.term import Node
 from confgraph.build import Triple, build_dataset
 from confgraph.errors import DataError
 from confgraph.iris import Iris
-from confgraph.load import PARALLEL_FROM, Reference, pool_context, read_one
+from confgraph.load import Reference, map_files, read_one
 from confgraph.model import Catalogue
 from confgraph.programme import Claim
 from confgraph.quads import to_oxigraph
@@ -83,27 +80,4 @@ def build_all(
     files: Sequence[Path], reference: Reference, iris: Iris, workers: int
 ) -> Iterator[Part | DataError]:
     """Build every file in order, in a process pool when there are enough files and cores."""
-    if workers < 2 or len(files) < PARALLEL_FROM:
-        yield from (build_one(path, reference, iris) for path in files)
-        return
-    chunk = max(1, min(CHUNK, len(files) // (workers * 4)))
-    with ProcessPoolExecutor(
-        min(workers, len(files)),
-        mp_context=pool_context(),
-        initializer=_remember,
-        initargs=(reference, iris),
-    ) as pool:
-        yield from pool.map(_build_remembered, files, chunksize=chunk)
-
-
-_REMEMBERED: dict[str, Any] = {}
-
-
-def _remember(reference: Reference, iris: Iris) -> None:
-    """Keep the registries and the IRIs in a worker, sent once rather than with every file."""
-    gc.disable()  # millions of short-lived terms and no cycles (see load.paused_gc)
-    _REMEMBERED.update(reference=reference, iris=iris)
-
-
-def _build_remembered(path: Path) -> Part | DataError:
-    return build_one(path, _REMEMBERED["reference"], _REMEMBERED["iris"])
+    return map_files(build_one, files, (reference, iris), workers, CHUNK)
