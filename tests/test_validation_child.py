@@ -10,6 +10,7 @@ import pytest
 from rdflib import Graph
 from test_validate import BROKEN_SHAPE, NAMELESS, PERSON_SHAPE, turtle
 
+import confgraph.aside
 import confgraph.validation_child
 from confgraph.errors import ConfgraphError
 from confgraph.validate import validate_ntriples
@@ -47,7 +48,7 @@ def test_a_child_killed_before_its_verdict_is_an_error_not_a_pass(
 
     # Forked, the child runs this module's patched engine (a fork server would import anew).
     fork = multiprocessing.get_context("fork")
-    monkeypatch.setattr(confgraph.validation_child, "pool_context", lambda: fork)
+    monkeypatch.setattr(confgraph.aside.load, "pool_context", lambda: fork)
     monkeypatch.setattr(confgraph.validation_child, "validate_ntriples", killed)
     with pytest.raises(ConfgraphError, match="without a verdict"):
         ValidationAside(turtle(PERSON_SHAPE), ntriples(NAMELESS)).result()

@@ -12,6 +12,7 @@ from confgraph.assemble import assemble
 from confgraph.build import ONTOLOGY_FILE
 from confgraph.cache import BuildCache, build_key, unchanged_release
 from confgraph.dataset_file import dataset_file, missing_message, read_metadata
+from confgraph.delta import delta_from
 from confgraph.errors import ValidationFailed
 from confgraph.gather import gather
 from confgraph.iris import Iris
@@ -32,6 +33,7 @@ from confgraph.validate import (
     load_shapes,
     validate_ntriples,
 )
+from confgraph.validate_delta import looks_forward
 from confgraph.validation_child import ValidationAside
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -151,6 +153,10 @@ def run_build(
     started = build_time()
     cache = BuildCache(cache_dir, iris, progress) if cache_dir else None
     prepared = prepare(data_dir, iris, progress, shapes_dir, cache)
+    key = build_key(iris, shapes_dir)
+    delta = delta_from(out_dir, prepared.quads, key) if cache else None
+    if delta is not None:
+        progress(f"graphs changed since the published release: {len(delta.old)}")
     progress(f"validating the data and writing the release under {out_dir}")
     content = ReleaseContent(
         prepared.quads,
@@ -159,13 +165,15 @@ def run_build(
         iris,
         source_infos(prepared.sources, data_dir),
         started,
-        build_key(iris, shapes_dir),
+        key,
         prepared.metadata,
         prepared.description,
+        delta,
     )
     with progress.phase("programmes validated", total=prepared.programmes) as validated:
         # Started before the writer's threads: the child is forked from one thread.
-        aside = ValidationAside(prepared.shapes, *_validated(prepared))
+        local = delta if delta is not None and looks_forward(shapes_dir) else None
+        aside = ValidationAside(prepared.shapes, *_validated(prepared), delta=local)
         try:
             with progress.phase("dumps written") as written, paused_gc():
                 check = partial(_conforms, aside, validated, prepared.programmes)

@@ -12,9 +12,11 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph import __version__
+from confgraph.delta import Delta, graph_entries
 from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, DumpFormat, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
@@ -27,6 +29,7 @@ from confgraph.release_lock import claimed
 from confgraph.searchdocs import search_documents
 from confgraph.store.disk import MANIFEST, STORE_DIR, finish_store, load_store
 from confgraph.store.search import SEARCH_FILE, SEARCH_MEDIA_TYPE, write_search_index
+from confgraph.store.update import updated_store
 from confgraph.tables import write_tables
 
 CURRENT = "current"
@@ -69,6 +72,7 @@ class ReleaseContent:
     build_key: str = ""  # what the build depended on besides the sources (confgraph.cache)
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)  # from dataset.yaml
     description: Graph | None = None  # of the reference and link graphs (confgraph.link)
+    delta: Delta | None = None  # how the data differs from the published release's
 
 
 def write_release(
@@ -128,12 +132,14 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
     """Write every file of a release into staging and return the release's id.
 
     The store is loaded, and the gzipped dumps compressed, in threads of their own while
-    this one writes the rest: Oxigraph and zlib run outside the interpreter's lock.
+    this one writes the rest: Oxigraph and zlib run outside the interpreter's lock. (A
+    child process writing the JSON-LD and the tables saved nothing: the two cores are
+    busy as it is, measured at a million triples.)
     """
     quads, iris = content.quads, content.iris
     count = counter.advance if counter else lambda n=1: None
     with ThreadPoolExecutor(2, thread_name_prefix="release") as background:
-        store = background.submit(load_store, staging / STORE_DIR, quads.nquads, quads.ntriples)
+        store = background.submit(_store, content, staging / STORE_DIR)
         dumps = write_dumps(quads, staging, background, count)
         (staging / "ontology.ttl").write_text(turtle_text(content.ontology), "utf-8")
         (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
@@ -151,8 +157,16 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
         finish_store(store.result(), staging / "void.ttl", str(iris.void_graph()))
         del store  # the store's last reference: its database closes, readers may open it
         count()
-    _write_manifest(staging, iris, build, content.build_key)
+    _write_manifest(staging, content, build)
     return release_id
+
+
+def _store(content: ReleaseContent, directory: Path) -> ox.Store:
+    """Return the release's store: the published one changed by the delta, or a new one."""
+    quads = content.quads
+    if content.delta is not None:
+        return updated_store(directory, content.delta, quads.ntriples)
+    return load_store(directory, quads.nquads, quads.ntriples)
 
 
 def write_dumps(
@@ -193,7 +207,7 @@ def _write_tables_and_index(quads: ReleaseQuads, staging: Path) -> list[FileInfo
     return [*files, FileInfo(SEARCH_FILE, SEARCH_MEDIA_TYPE, size, digest, title)]
 
 
-def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str) -> None:
+def _write_manifest(staging: Path, content: ReleaseContent, build: BuildInfo) -> None:
     files = {}
     for path in sorted(p for p in staging.iterdir() if p.is_file()):
         info = next((d for d in build.dumps if d.name == path.name), None)
@@ -204,15 +218,16 @@ def _write_manifest(staging: Path, iris: Iris, build: BuildInfo, build_key: str)
             "sha256": sha256_file(path),
         }
     manifest = {
-        "base": iris.base,
+        "base": content.iris.base,
         "release": build.release,
         "built": build.ended.isoformat(),
         "version": __version__,
         "files": files,
         "store": {"directory": STORE_DIR, "engine": "oxigraph", "release": build.release},
         "sources": [asdict(source) for source in build.sources],
-        "build_key": build_key,
+        "build_key": content.build_key,
         "dataset": build.metadata.to_json(),
+        "graphs": graph_entries(content.quads),
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
 

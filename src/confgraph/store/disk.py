@@ -67,10 +67,12 @@ def blocks_of_lines(data: bytes, size: int) -> Iterator[bytes]:
 
 
 def finish_store(store: ox.Store, void: Path, void_graph: str) -> None:
-    """Add the release's description as a graph of its own and write the store to disk.
+    """Add the release's description as a graph of its own (in place of an older one) and
+    write the store to disk.
 
     The caller then drops its last reference to the store, which closes the database.
     """
+    store.remove_graph(ox.NamedNode(void_graph))
     load_file(store, void, ox.NamedNode(void_graph))
     store.flush()
 

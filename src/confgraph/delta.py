@@ -1,0 +1,115 @@
+"""What changed between the published release and a new build, graph by graph.
+
+The manifest of a release lists the SHA-256 of each graph's sorted N-Quads lines and where
+they lie in its N-Quads dump. A build with a cache compares its own graphs with them: when
+few changed, the new release's store is the published one's with those graphs replaced
+(confgraph.store.update), and only what the change can reach is validated again
+(confgraph.validate_delta). The dumps are always written whole, from the new quads, so a
+build from a delta and one from scratch give the same files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from confgraph.quads import ReleaseQuads, without_graph
+from confgraph.store.disk import MANIFEST, STORE_DIR
+
+NQUADS_DUMP = "confgraph.nq.gz"
+# Replacing a graph costs what loading it costs (removing its old quads, loading the new):
+# beyond this share of the quads removed and loaded, a new store is loaded instead.
+MAX_CHANGED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Delta:
+    """The graphs that differ between the published release and the new build."""
+
+    base: Path  # the published release's directory
+    old: dict[str, bytes]  # each changed graph's lines in the published release (b"": new)
+    new: dict[str, bytes]  # and in the new build (b"": gone)
+
+    @property
+    def base_store(self) -> Path:
+        """Return the published release's store."""
+        return self.base / STORE_DIR
+
+    def changed_triples(self) -> set[bytes]:
+        """Return the N-Triples lines that one of the changed graphs gained or lost."""
+        changed: set[bytes] = set()
+        for name in self.old:
+            old = set(without_graph(self.old[name], name).splitlines(keepends=True))
+            new = set(without_graph(self.new[name], name).splitlines(keepends=True))
+            changed |= old ^ new
+        return changed
+
+
+def graph_entries(quads: ReleaseQuads) -> dict[str, dict[str, int | str]]:
+    """Return, for the manifest, each graph's digest and place in the N-Quads dump."""
+    return {
+        name: {"sha256": _digest(quads.nquads[start:end]), "offset": start, "bytes": end - start}
+        for name, start, end in quads.spans
+    }
+
+
+def delta_from(out_dir: Path, quads: ReleaseQuads, build_key: str) -> Delta | None:
+    """Return how the quads differ from the published release's, or None when that release
+    was built otherwise (another build key), lacks what a delta needs, or changed too much."""
+    base = (out_dir / "current").resolve()
+    entries = _entries(base, build_key)
+    if entries is None or not (base / STORE_DIR / "CURRENT").is_file():
+        return None
+    new = {name: quads.nquads[start:end] for name, start, end in quads.spans}
+    changed = _changed(entries, new)
+    if sum(entries.get(n, {}).get("bytes", 0) + len(new.get(n, b"")) for n in changed) > (
+        MAX_CHANGED_SHARE * len(quads.nquads)
+    ):
+        return None
+    old = _old_lines(base, entries, changed)
+    if old is None:
+        return None
+    return Delta(base, old, {name: new.get(name, b"") for name in changed})
+
+
+def _entries(base: Path, build_key: str) -> dict[str, dict] | None:
+    """Return the published release's graph entries, if built with this build key."""
+    try:
+        manifest = json.loads((base / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("build_key") != build_key:
+        return None
+    entries = manifest.get("graphs")
+    return entries if isinstance(entries, dict) else None
+
+
+def _changed(entries: dict[str, dict], new: dict[str, bytes]) -> list[str]:
+    """Return the graphs added, removed or changed, by name."""
+    names = sorted(set(entries) | set(new))
+    return [n for n in names if entries.get(n, {}).get("sha256") != _digest(new.get(n, b""))]
+
+
+def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict | None:
+    """Return the published lines of the changed graphs, read from its N-Quads dump; None
+    when the dump is unreadable or does not hold what the manifest says."""
+    try:
+        with gzip.open(base / NQUADS_DUMP) as handle:
+            dump = handle.read()
+    except (OSError, EOFError):
+        return None
+    old = {}
+    for name in changed:
+        entry = entries.get(name)
+        lines = b"" if entry is None else dump[entry["offset"] : entry["offset"] + entry["bytes"]]
+        if entry is not None and _digest(lines) != entry["sha256"]:
+            return None
+        old[name] = lines
+    return old
+
+
+def _digest(lines: bytes) -> str:
+    return hashlib.sha256(lines).hexdigest() if lines else ""
