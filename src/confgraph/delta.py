@@ -50,8 +50,9 @@ class Delta:
 
 def graph_entries(quads: ReleaseQuads) -> dict[str, dict[str, int | str]]:
     """Return, for the manifest, each graph's digest and place in the N-Quads dump."""
+    digests = quads.digests
     return {
-        name: {"sha256": _digest(quads.nquads[start:end]), "offset": start, "bytes": end - start}
+        name: {"sha256": digests[name], "offset": start, "bytes": end - start}
         for name, start, end in quads.spans
     }
 
@@ -64,7 +65,7 @@ def delta_from(out_dir: Path, quads: ReleaseQuads, build_key: str) -> Delta | No
     if entries is None or not (base / STORE_DIR / "CURRENT").is_file():
         return None
     new = {name: quads.nquads[start:end] for name, start, end in quads.spans}
-    changed = _changed(entries, new)
+    changed = _changed(entries, quads.digests)
     if sum(entries.get(n, {}).get("bytes", 0) + len(new.get(n, b"")) for n in changed) > (
         MAX_CHANGED_SHARE * len(quads.nquads)
     ):
@@ -87,10 +88,10 @@ def _entries(base: Path, build_key: str) -> dict[str, dict] | None:
     return entries if isinstance(entries, dict) else None
 
 
-def _changed(entries: dict[str, dict], new: dict[str, bytes]) -> list[str]:
+def _changed(entries: dict[str, dict], digests: dict[str, str]) -> list[str]:
     """Return the graphs added, removed or changed, by name."""
-    names = sorted(set(entries) | set(new))
-    return [n for n in names if entries.get(n, {}).get("sha256") != _digest(new.get(n, b""))]
+    names = sorted(set(entries) | set(digests))
+    return [n for n in names if entries.get(n, {}).get("sha256") != digests.get(n, "")]
 
 
 def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict | None:

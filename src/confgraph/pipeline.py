@@ -173,6 +173,8 @@ def run_build(
     with progress.phase("programmes validated", total=prepared.programmes) as validated:
         # Started before the writer's threads: the child is forked from one thread.
         local = delta if delta is not None and looks_forward(shapes_dir) else None
+        if local is not None:
+            progress("validating first what the changed graphs reach, against the whole data")
         aside = ValidationAside(prepared.shapes, *_validated(prepared), delta=local)
         try:
             with progress.phase("dumps written") as written, paused_gc():

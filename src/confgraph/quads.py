@@ -7,8 +7,10 @@ it). Dumps are written from these bytes, or from the terms that Oxigraph parses 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
@@ -114,6 +116,11 @@ class ReleaseQuads:
     def graph(self, name: str) -> bytes:
         """Return one graph's sorted N-Quads lines (none for a graph the release lacks)."""
         return next((self.nquads[s:e] for n, s, e in self.spans if n == name), b"")
+
+    @cached_property
+    def digests(self) -> dict[str, str]:
+        """Return the SHA-256 of each graph's lines (the manifest lists them)."""
+        return {n: hashlib.sha256(self.nquads[s:e]).hexdigest() for n, s, e in self.spans}
 
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""
