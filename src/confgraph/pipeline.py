@@ -12,7 +12,7 @@ from confgraph.assemble import assemble
 from confgraph.build import ONTOLOGY_FILE
 from confgraph.cache import BuildCache, build_key, unchanged_release
 from confgraph.dataset_file import dataset_file, missing_message, read_metadata
-from confgraph.delta import delta_from
+from confgraph.delta import Delta, delta_from
 from confgraph.errors import ValidationFailed
 from confgraph.gather import gather
 from confgraph.iris import Iris
@@ -154,9 +154,7 @@ def run_build(
     cache = BuildCache(cache_dir, iris, progress) if cache_dir else None
     prepared = prepare(data_dir, iris, progress, shapes_dir, cache)
     key = build_key(iris, shapes_dir)
-    delta = delta_from(out_dir, prepared.quads, key) if cache else None
-    if delta is not None:
-        progress(f"graphs changed since the published release: {len(delta.old)}")
+    delta = _delta(out_dir, prepared.quads, key, progress) if cache else None
     progress(f"validating the data and writing the release under {out_dir}")
     content = ReleaseContent(
         prepared.quads,
@@ -172,10 +170,7 @@ def run_build(
     )
     with progress.phase("programmes validated", total=prepared.programmes) as validated:
         # Started before the writer's threads: the child is forked from one thread.
-        local = delta if delta is not None and looks_forward(shapes_dir) else None
-        if local is not None:
-            progress("validating first what the changed graphs reach, against the whole data")
-        aside = ValidationAside(prepared.shapes, *_validated(prepared), delta=local)
+        aside = _validation(prepared, delta if looks_forward(shapes_dir) else None, progress)
         try:
             with progress.phase("dumps written") as written, paused_gc():
                 check = partial(_conforms, aside, validated, prepared.programmes)
@@ -185,6 +180,22 @@ def run_build(
     if cache:
         cache.prune()
     return release
+
+
+def _delta(out_dir: Path, quads: ReleaseQuads, key: str, progress: Progress) -> Delta | None:
+    """Return how the quads differ from the published release's, if it can be built on."""
+    delta = delta_from(out_dir, quads, key)
+    if delta is not None:
+        progress(f"graphs changed since the published release: {len(delta.old)}")
+    return delta
+
+
+def _validation(prepared: Prepared, delta: Delta | None, progress: Progress) -> ValidationAside:
+    """Start validating the prepared data in a child process; with a delta, what it reaches
+    first (see confgraph.validate_delta)."""
+    if delta is not None:
+        progress("validating first what the changed graphs reach, against the whole data")
+    return ValidationAside(prepared.shapes, *_validated(prepared), delta=delta)
 
 
 def _conforms(aside: ValidationAside, phase: Phase, programmes: int) -> None:

@@ -24,7 +24,7 @@ def validate(shapes: Graph, data: tuple[bytes, ...], delta: Delta | None) -> Val
     """Validate what the delta can reach, or everything: when the first finds anything,
     or the delta reaches too much, everything is validated, for the whole report."""
     focus = affected_nodes(delta) if delta is not None else None
-    if focus is not None:
+    if focus:  # none reached (nothing changed) or too many: everything
         result = validate_ntriples(shapes, *data, focus=focus)
         if result.conforms:
             return result
