@@ -1,13 +1,14 @@
 """What a change can make invalid: the focus nodes that reach a changed triple.
 
 confgraph's shapes only look forward from a focus node: along property paths without
-`sh:inversePath`, and in SPARQL constraints that start at `$this` (tests/test_shapes.py
-keeps them so). A node's results therefore depend only on the triples it reaches, and a
-node that reaches no changed triple keeps the results it had in the published release,
-which conformed. So when only a few graphs changed, the nodes from which a changed
-triple's subject can be reached (walking the published store's merge and ontology
-backwards) are validated, against the whole new data; the others need not be. A
-validation that finds anything is repeated over every node, for the whole report.
+`sh:inversePath`, and in SPARQL constraints that start at `$this` (checked on every
+violating example by tests/test_validate_delta.py). A node's results therefore depend
+only on the triples it reaches, and a node that reaches no changed triple keeps the
+results it had in the published release, which conformed. So when only a few graphs
+changed, the nodes from which a changed triple's subject can be reached (walking the
+published store's merge and ontology backwards) are validated, against the whole new
+data; the others need not be. A validation that finds anything is repeated over every
+node, for the whole report.
 """
 
 from __future__ import annotations
