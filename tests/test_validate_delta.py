@@ -13,7 +13,7 @@ from test_shapes import VIOLATIONS, example, results
 from confgraph.build import ONTOLOGY_FILE
 from confgraph.quads import nquads_lines, without_graph
 from confgraph.validate import SHAPES_DIR, load_shapes, validate_ntriples
-from confgraph.validate_delta import MAX_FOCUS, looks_forward, reaching, subjects
+from confgraph.validate_delta import MAX_FOCUS, looks_forward, reached, reaching, subjects
 from confgraph.vocab import ONTOLOGY_IRI
 
 
@@ -58,16 +58,18 @@ def test_the_nodes_a_change_reaches_carry_every_result(
     published: tuple[bytes, ox.Store],
 ) -> None:
     """The example conforms without warnings, so every result of a changed example must
-    be one of the nodes that reach a changed triple."""
+    be one of the nodes that reach a changed triple, found from what they reach."""
     before, store = published
     after = ntriples(example(update))
     changed = set(before.splitlines(keepends=True)) ^ set(after.splitlines(keepends=True))
     focus_nodes = reaching(store, subjects(changed))
     assert focus_nodes is not None
     everything = validate_ntriples(shapes, after, ontology)
-    reached = validate_ntriples(shapes, after, ontology, focus=focus_nodes)
+    reach = reached(after, focus_nodes)
+    assert reach is not None and len(reach) < len(after)
+    found = validate_ntriples(shapes, reach, ontology, focus=focus_nodes)
     assert everything.violations
-    assert results(reached) == results(everything), everything.text()
+    assert results(found) == results(everything), everything.text()
 
 
 def test_the_nodes_reaching_a_node_are_found_backwards_through_every_path() -> None:
@@ -103,3 +105,22 @@ def test_other_shapes_are_validated_whole(tmp_path: Path) -> None:
     assert not looks_forward(tmp_path)
     assert not looks_forward((SHAPES_DIR, tmp_path))
 
+
+
+def test_what_nodes_reach_follows_iris_and_blank_nodes_not_literals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = [
+        b'<urn:a> <urn:p> "<urn:c>" .\n',
+        b"<urn:a> <urn:p> <urn:b> .\n",
+        b'<urn:b> <urn:p> "1"^^<urn:d> .\n',
+        b"<urn:b> <urn:q> _:x .\n",
+        b"<urn:c> <urn:p> <urn:a> .\n",
+        b"<urn:d> <urn:p> <urn:a> .\n",
+        b'_:x <urn:p> "x" .\n',
+    ]
+    merged = b"".join(sorted(lines))
+    assert reached(merged, ["urn:a"]) == b"".join(sorted(lines[:4] + lines[6:]))
+    assert reached(merged, ["urn:c"]) == merged.replace(lines[5], b"")
+    monkeypatch.setattr("confgraph.validate_delta.MAX_REACHED", 2)
+    assert reached(merged, ["urn:a"]) is None

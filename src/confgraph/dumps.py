@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from confgraph.chunks import Body, Layout, Placed, Span, write_chunked
 from confgraph.formats import DATASET_FORMATS, GRAPH_FORMATS
-from confgraph.jsonld import write_jsonld_document
+from confgraph.jsonld import jsonld_frame, jsonld_nodes
 from confgraph.quads import ReleaseQuads
 from confgraph.vocab import PREFIXES
 
-GZIP_BLOCK = 1 << 22
 WELL_KNOWN_PREFIXES = {
     "conf": str(PREFIXES["conf"]),
     "dcterms": "http://purl.org/dc/terms/",
@@ -36,13 +36,18 @@ WELL_KNOWN_PREFIXES = {
 
 @dataclass(frozen=True)
 class DumpFormat:
-    """One dump file: its name, media type and writer."""
+    """One dump file: its name, media type, chunks and how they make the file."""
 
     name: str
     media_type: str
     title: str
-    write: Callable[[ReleaseQuads, Path], None]
+    layout: Callable[[], Layout]
+    chunks: Callable[[ReleaseQuads], tuple[bytes, Sequence[Span]]]  # lines, chunks' spans
     background: bool = False  # its writer runs outside the interpreter's lock (zlib)
+
+    def write(self, quads: ReleaseQuads, path: Path, previous: Path | None = None) -> list[Placed]:
+        """Write the dump, copying unchanged chunks from a previous release's (see chunks)."""
+        return write_chunked(path, self.layout(), *self.chunks(quads), previous)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -59,67 +64,78 @@ def turtle_text(graph: Graph) -> str:
     return copy.serialize(format="turtle")
 
 
-def write_turtle(quads: ReleaseQuads, path: Path) -> None:
-    """Write the data as Turtle, with Oxigraph's serializer, in dump order."""
-    ox.serialize(quads.data(), str(path), ox.RdfFormat.TURTLE, prefixes=WELL_KNOWN_PREFIXES)
+def _prefix_head(syntax: ox.RdfFormat) -> bytes:
+    """Return the prefix lines Oxigraph's serializer starts a Turtle or TriG text with."""
+    node = ox.NamedNode("urn:x")
+    triple = ox.Triple(node, node, node)
+    one = ox.Quad(*triple, node) if syntax.supports_datasets else triple  # type: ignore[misc]
+    text = ox.serialize([one], format=syntax, prefixes=WELL_KNOWN_PREFIXES)
+    return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
 
 
-def _gzipped(path: Path, data: bytes) -> None:
-    """Write a gzip file with a fixed header (no time, no name): same input, same bytes."""
-    with (
-        path.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
-    ):
-        view = memoryview(data)
-        for start in range(0, len(data), GZIP_BLOCK):  # zlib leaves the lock per block
-            gz.write(view[start : start + GZIP_BLOCK])
+def _serialized(syntax: ox.RdfFormat, parsed: ox.RdfFormat, head: bytes) -> Body:
+    """Return the writer of a chunk's body in a Turtle or TriG dump (without the prefixes)."""
+
+    def body(lines: bytes) -> bytes:
+        triples = ox.parse(lines, format=parsed)
+        text = ox.serialize(triples, format=syntax, prefixes=WELL_KNOWN_PREFIXES)
+        return text[len(head) :] if text else text
+
+    return body
 
 
-def write_ntriples_gz(quads: ReleaseQuads, path: Path) -> None:
-    """Write the data as gzipped N-Triples, lines sorted."""
-    _gzipped(path, quads.ntriples)
+def turtle_layout() -> Layout:
+    """Turtle with the project's prefixes, the subjects in dump order."""
+    head = _prefix_head(ox.RdfFormat.TURTLE)
+    return Layout(head, b"", b"", _serialized(ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, head))
 
 
-def write_nquads_gz(quads: ReleaseQuads, path: Path) -> None:
-    """Write every graph as gzipped N-Quads, graph by graph, lines sorted within each."""
-    _gzipped(path, quads.nquads)
+def trig_layout() -> Layout:
+    """TriG with the project's prefixes, the graphs sorted by name."""
+    head = _prefix_head(ox.RdfFormat.TRIG)
+    return Layout(head, b"", b"", _serialized(ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, head))
 
 
-def write_jsonld(quads: ReleaseQuads, path: Path) -> None:
-    """Write the data as JSON-LD with the dataset's prefixes as its context."""
-    with path.open("w", encoding="utf-8") as out:
-        write_jsonld_document(quads.data(), out, dict(sorted(WELL_KNOWN_PREFIXES.items())))
+def gzip_layout() -> Layout:
+    """Gzip members (fixed header: no time, no name), one per chunk: one gzip file."""
+    return Layout(b"", b"", b"", lambda lines: gzip.compress(lines, compresslevel=6, mtime=0))
 
 
-def write_trig(quads: ReleaseQuads, path: Path) -> None:
-    """Write every named graph, sorted by name, as TriG."""
-    ox.serialize(quads.quads(), str(path), ox.RdfFormat.TRIG, prefixes=WELL_KNOWN_PREFIXES)
+def jsonld_layout() -> Layout:
+    """A JSON-LD document with the dataset's prefixes as its context (see confgraph.jsonld)."""
+    context = dict(sorted(WELL_KNOWN_PREFIXES.items()))
+    head, tail = jsonld_frame(context)
+    return Layout(head, b",", tail, jsonld_nodes(context))
+
+
+def _merge_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Span]]:
+    return quads.ntriples, quads.subject_chunks
+
+
+def _graph_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Span]]:
+    return quads.nquads, [(start, end) for _, start, end in quads.spans] or [(0, 0)]
 
 
 DUMP_FORMATS = (
-    DumpFormat("confgraph.ttl", GRAPH_FORMATS["turtle"].media_type, "Turtle dump", write_turtle),
     DumpFormat(
-        "confgraph.nt.gz",
-        GRAPH_FORMATS["nt"].media_type,
-        "gzipped N-Triples dump",
-        write_ntriples_gz,
-        background=True,
+        "confgraph.ttl", GRAPH_FORMATS["turtle"].media_type, "Turtle dump", turtle_layout,
+        _merge_chunks,
     ),
     DumpFormat(
-        "confgraph.jsonld", GRAPH_FORMATS["json-ld"].media_type, "JSON-LD dump", write_jsonld
+        "confgraph.nt.gz", GRAPH_FORMATS["nt"].media_type, "gzipped N-Triples dump",
+        gzip_layout, _merge_chunks, background=True,
     ),
     DumpFormat(
-        "confgraph.nq.gz",
-        DATASET_FORMATS["nquads"].media_type,
-        "gzipped N-Quads dump (named graphs)",
-        write_nquads_gz,
-        background=True,
+        "confgraph.jsonld", GRAPH_FORMATS["json-ld"].media_type, "JSON-LD dump",
+        jsonld_layout, _merge_chunks,
     ),
     DumpFormat(
-        "confgraph.trig",
-        DATASET_FORMATS["trig"].media_type,
-        "TriG dump (named graphs)",
-        write_trig,
+        "confgraph.nq.gz", DATASET_FORMATS["nquads"].media_type,
+        "gzipped N-Quads dump (named graphs)", gzip_layout, _graph_chunks, background=True,
+    ),
+    DumpFormat(
+        "confgraph.trig", DATASET_FORMATS["trig"].media_type, "TriG dump (named graphs)",
+        trig_layout, _graph_chunks,
     ),
 )
 

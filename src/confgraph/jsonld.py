@@ -1,12 +1,12 @@
-"""Stream a JSON-LD 1.1 document: one node object per subject, IRIs compacted by the context."""
+"""A JSON-LD 1.1 document: one node object per subject, IRIs compacted by the context."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import operator
-from collections.abc import Iterable
-from typing import IO, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -41,20 +41,25 @@ class Compactor:
         return f"{prefix}:{local}" if prefix and local else iri
 
 
-def write_jsonld_document(
-    triples: Iterable[ox.Triple], out: IO[str], context: dict[str, str]
-) -> None:
-    """Write triples sorted by subject as {"@context", "@graph"}, nodes and values sorted."""
+def jsonld_frame(context: dict[str, str]) -> tuple[bytes, bytes]:
+    """Return what a {"@context", "@graph"} document starts and ends with; the node objects
+    of its chunks (jsonld_nodes) go between, joined by commas."""
+    head = '{\n  "@context": ' + json.dumps(context, indent=4, sort_keys=True) + ',\n  "@graph": ['
+    return head.encode(), b"\n  ]\n}\n"
+
+
+def jsonld_nodes(context: dict[str, str]) -> Callable[[bytes], bytes]:
+    """Return the writer of the node objects of sorted N-Triples lines, one a line."""
     compact = Compactor(context)
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-    out.write('{\n  "@context": ' + json.dumps(context, indent=4, sort_keys=True))
-    out.write(',\n  "@graph": [')
-    separator = "\n"
-    for subject, group in itertools.groupby(triples, key=SUBJECT):
-        node = node_object(subject, group, compact)
-        out.write(separator + "    " + encode(node))
-        separator = ",\n"
-    out.write("\n  ]\n}\n")
+
+    def nodes(lines: bytes) -> bytes:
+        triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+        groups = itertools.groupby(triples, key=SUBJECT)
+        text = ",".join("\n    " + encode(node_object(s, g, compact)) for s, g in groups)
+        return text.encode()
+
+    return nodes
 
 
 SUBJECT = operator.attrgetter("subject")

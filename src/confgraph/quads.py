@@ -19,6 +19,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from confgraph.chunks import subject_chunks
 from confgraph.vocab import ONTOLOGY_IRI
 
 Triple = tuple[Node, Node, Node]
@@ -116,6 +117,11 @@ class ReleaseQuads:
     def graph(self, name: str) -> bytes:
         """Return one graph's sorted N-Quads lines (none for a graph the release lacks)."""
         return next((self.nquads[s:e] for n, s, e in self.spans if n == name), b"")
+
+    @cached_property
+    def subject_chunks(self) -> list[tuple[int, int]]:
+        """Return where the chunks the merge's dumps are written by lie (see chunks)."""
+        return subject_chunks(self.ntriples)
 
     @cached_property
     def digests(self) -> dict[str, str]:

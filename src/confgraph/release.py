@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph import __version__
+from confgraph.chunks import write_index
 from confgraph.delta import Delta, graph_entries
 from confgraph.describe import BuildInfo, FileInfo, describe_release
 from confgraph.dumps import DUMP_FORMATS, DumpFormat, sha256_file, turtle_text
@@ -138,9 +139,11 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
     """
     quads, iris = content.quads, content.iris
     count = counter.advance if counter else lambda n=1: None
+    quads.subject_chunks  # noqa: B018 - cut once, before the threads that share the chunks
     with ThreadPoolExecutor(2, thread_name_prefix="release") as background:
         store = background.submit(_store, content, staging / STORE_DIR)
-        dumps = write_dumps(quads, staging, background, count)
+        base = content.delta.base if content.delta is not None else None
+        dumps = write_dumps(quads, staging, background, count, base)
         (staging / "ontology.ttl").write_text(turtle_text(content.ontology), "utf-8")
         (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
         ended = build_time()
@@ -170,22 +173,29 @@ def _store(content: ReleaseContent, directory: Path) -> ox.Store:
 
 
 def write_dumps(
-    quads: ReleaseQuads, staging: Path, background: Executor, count: Callable[..., None]
+    quads: ReleaseQuads,
+    staging: Path,
+    background: Executor,
+    count: Callable[..., None],
+    previous: Path | None = None,
 ) -> list[FileInfo]:
-    """Write every dump, those whose writer leaves the interpreter's lock in background."""
+    """Write every dump, those whose writer leaves the interpreter's lock in background,
+    copying from the previous release the chunks it holds (see confgraph.chunks)."""
     written = []
     for dump in DUMP_FORMATS:
         path = staging / dump.name
         if dump.background:
-            written.append(background.submit(_write_dump, dump, quads, path))
+            written.append(background.submit(_write_dump, dump, quads, path, previous))
         else:
-            written.append(_done(_write_dump(dump, quads, path)))
+            written.append(_done(_write_dump(dump, quads, path, previous)))
         written[-1].add_done_callback(lambda _: count())
     return [future.result() for future in written]
 
 
-def _write_dump(dump: DumpFormat, quads: ReleaseQuads, path: Path) -> FileInfo:
-    dump.write(quads, path)
+def _write_dump(
+    dump: DumpFormat, quads: ReleaseQuads, path: Path, previous: Path | None
+) -> FileInfo:
+    write_index(path.parent, dump.name, dump.write(quads, path, previous))
     size, digest = path.stat().st_size, sha256_file(path)
     return FileInfo(dump.name, dump.media_type, size, digest, dump.title)
 

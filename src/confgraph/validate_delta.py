@@ -13,6 +13,7 @@ node, for the whole report.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -24,6 +25,8 @@ from confgraph.vocab import ONTOLOGY_IRI
 
 # Beyond this many nodes to validate again, validating all of them costs no more.
 MAX_FOCUS = 50_000
+# Beyond this many lines reached from them, the whole data is given to the engine.
+MAX_REACHED = 300_000
 
 
 def looks_forward(shapes_dir: ShapesDirs) -> bool:
@@ -62,3 +65,40 @@ def reaching(store: ox.Store, targets: Iterable[ox.Term]) -> list[str] | None:
                     frontier.append(quad.subject)
     return sorted(node.value for node in seen)  # type: ignore[attr-defined]
 
+
+
+def reached(merged: bytes, nodes: Iterable[str]) -> bytes | None:
+    """Return the lines of sorted N-Triples that the nodes reach (their own, then those of
+    every node their objects name, and so on): all a forward-looking shape can read.
+    None when that is more than MAX_REACHED lines (the whole data costs no more)."""
+    lines = merged.splitlines(keepends=True)
+    frontier = [f"<{node}>".encode() for node in nodes]
+    seen, found = set(frontier), []
+    while frontier:
+        for line in _about(lines, frontier.pop()):
+            found.append(line)
+            term = _object_node(line)
+            if term is not None and term not in seen:
+                seen.add(term)
+                frontier.append(term)
+        if len(found) > MAX_REACHED:
+            return None
+    return b"".join(sorted(found))
+
+
+def _about(lines: list[bytes], subject: bytes) -> list[bytes]:
+    """Return the sorted lines whose subject is this one (they lie together)."""
+    prefix = subject + b" "
+    at = bisect_left(lines, prefix)
+    end = at
+    while end < len(lines) and lines[end].startswith(prefix):
+        end += 1
+    return lines[at:end]
+
+
+def _object_node(line: bytes) -> bytes | None:
+    """Return the IRI or blank node an N-Triples line's object is, None for a literal."""
+    start = line.index(b"> ", line.index(b" ") + 1) + 2  # past the subject and predicate
+    if line[start : start + 1] == b"<" or line[start : start + 2] == b"_:":
+        return line[start : line.rindex(b" .")]
+    return None
