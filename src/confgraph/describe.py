@@ -47,20 +47,30 @@ class BuildInfo:
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
 
-def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo) -> Graph:
-    """Return the VoID/DCAT/PROV description of a release."""
+def describe_release(
+    quads: ReleaseQuads, iris: Iris, build: BuildInfo, statistics: Graph | None = None
+) -> Graph:
+    """Return the VoID/DCAT/PROV description of a release, with its statistics (counted
+    now unless given, from release_statistics)."""
     graph = bind_prefixes(Graph())
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     subject = iris.dataset()
     _header(graph, subject, iris, build)
-    _statistics(graph, subject, quads.ntriples)
-    _subsets(graph, subject, quads.graph_sizes())
+    graph += release_statistics(quads, iris) if statistics is None else statistics
     for info in build.dumps:
         node = _distribution(graph, subject, iris, info)
         add_distribution_licence(graph, node, build.metadata)
     _provenance(graph, subject, iris, build)
+    return graph
+
+
+def release_statistics(quads: ReleaseQuads, iris: Iris) -> Graph:
+    """Return the VoID statistics of the data and of each graph."""
+    graph, subject = Graph(), iris.dataset()
+    _statistics(graph, subject, quads.ntriples)
+    _subsets(graph, subject, quads.graph_sizes())
     return graph
 
 

@@ -16,9 +16,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph import __version__
+from confgraph.aside import Aside
 from confgraph.chunks import write_index
 from confgraph.delta import Delta, graph_entries
-from confgraph.describe import BuildInfo, FileInfo, describe_release
+from confgraph.describe import BuildInfo, FileInfo, describe_release, release_statistics
 from confgraph.dumps import DUMP_FORMATS, DumpFormat, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
@@ -133,12 +134,27 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
     """Write every file of a release into staging and return the release's id.
 
     The store is loaded, and the gzipped dumps compressed, in threads of their own while
-    this one writes the rest: Oxigraph and zlib run outside the interpreter's lock. (A
-    child process writing the JSON-LD and the tables saved nothing: the two cores are
-    busy as it is, measured at a million triples.)
+    this one writes the rest: Oxigraph and zlib run outside the interpreter's lock. A build
+    from the published release validates little, which leaves a core free: the tables and
+    the search index are then written in a child process (see confgraph.aside). A build
+    from scratch keeps both cores busy without it (measured at a million triples).
     """
-    quads, iris = content.quads, content.iris
     count = counter.advance if counter else lambda n=1: None
+    tables = Aside(_write_tables_and_index, content.quads, staging) if content.delta else None
+    try:
+        return _write_files(content, staging, count, tables)
+    finally:
+        if tables is not None:
+            tables.cancel()
+
+
+def _write_files(
+    content: ReleaseContent,
+    staging: Path,
+    count: Callable[..., None],
+    tables: Aside[list[FileInfo]] | None,
+) -> str:
+    quads, iris = content.quads, content.iris
     quads.subject_chunks  # noqa: B018 - cut once, before the threads that share the chunks
     with ThreadPoolExecutor(2, thread_name_prefix="release") as background:
         store = background.submit(_store, content, staging / STORE_DIR)
@@ -146,14 +162,15 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
         dumps = write_dumps(quads, staging, background, count, base)
         (staging / "ontology.ttl").write_text(turtle_text(content.ontology), "utf-8")
         (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
+        statistics = release_statistics(quads, iris)  # while the tables are written aside
         ended = build_time()
         release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
-        dumps += _write_tables_and_index(quads, staging)
+        dumps += tables.result() if tables else _write_tables_and_index(quads, staging)
         count(len(dumps) - len(DUMP_FORMATS))
         metadata = content.metadata.for_release(release_id, str(iris.dataset()), ended.year)
         sources = content.sources
         build = BuildInfo(release_id, content.started, ended, sources, tuple(dumps), metadata)
-        description = describe_release(quads, iris, build)
+        description = describe_release(quads, iris, build, statistics)
         if content.description is not None:
             description += content.description
         (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
