@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from confgraph.chunks import Body, Layout, Placed, Span, write_chunked
+from confgraph.chunks import Body, Chunk, Layout, Placed, keyed, write_chunked
 from confgraph.formats import DATASET_FORMATS, GRAPH_FORMATS
 from confgraph.jsonld import jsonld_frame, jsonld_nodes
 from confgraph.quads import ReleaseQuads
@@ -42,10 +42,12 @@ class DumpFormat:
     media_type: str
     title: str
     layout: Callable[[], Layout]
-    chunks: Callable[[ReleaseQuads], tuple[bytes, Sequence[Span]]]  # lines, chunks' spans
+    chunks: Callable[[ReleaseQuads], tuple[bytes, Sequence[Chunk]]]  # the lines, their chunks
     background: bool = False  # its writer runs outside the interpreter's lock (zlib)
 
-    def write(self, quads: ReleaseQuads, path: Path, previous: Path | None = None) -> list[Placed]:
+    def write(
+        self, quads: ReleaseQuads, path: Path, previous: Path | None = None
+    ) -> dict[str, Placed]:
         """Write the dump, copying unchanged chunks from a previous release's (see chunks)."""
         return write_chunked(path, self.layout(), *self.chunks(quads), previous)
 
@@ -108,12 +110,15 @@ def jsonld_layout() -> Layout:
     return Layout(head, b",", tail, jsonld_nodes(context))
 
 
-def _merge_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Span]]:
+def _merge_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Chunk]]:
     return quads.ntriples, quads.subject_chunks
 
 
-def _graph_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Span]]:
-    return quads.nquads, [(start, end) for _, start, end in quads.spans] or [(0, 0)]
+def _graph_chunks(quads: ReleaseQuads) -> tuple[bytes, Sequence[Chunk]]:
+    """Return the graphs as chunks, keyed by the digests the manifest lists too."""
+    digests = quads.digests
+    chunks = [(digests[name], start, end) for name, start, end in quads.spans]
+    return quads.nquads, chunks or [keyed(b"", 0, 0)]
 
 
 DUMP_FORMATS = (

@@ -119,14 +119,15 @@ class ReleaseQuads:
         return next((self.nquads[s:e] for n, s, e in self.spans if n == name), b"")
 
     @cached_property
-    def subject_chunks(self) -> list[tuple[int, int]]:
-        """Return where the chunks the merge's dumps are written by lie (see chunks)."""
+    def subject_chunks(self) -> list[tuple[str, int, int]]:
+        """Return the chunks the merge's dumps are written by: key, start, end (see chunks)."""
         return subject_chunks(self.ntriples)
 
     @cached_property
     def digests(self) -> dict[str, str]:
         """Return the SHA-256 of each graph's lines (the manifest lists them)."""
-        return {n: hashlib.sha256(self.nquads[s:e]).hexdigest() for n, s, e in self.spans}
+        lines = memoryview(self.nquads)
+        return {n: hashlib.sha256(lines[s:e]).hexdigest() for n, s, e in self.spans}
 
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""

@@ -212,8 +212,9 @@ def write_dumps(
 def _write_dump(
     dump: DumpFormat, quads: ReleaseQuads, path: Path, previous: Path | None
 ) -> FileInfo:
-    write_index(path.parent, dump.name, dump.write(quads, path, previous))
+    placed = dump.write(quads, path, previous)
     size, digest = path.stat().st_size, sha256_file(path)
+    write_index(path.parent, dump.name, placed, digest)
     return FileInfo(dump.name, dump.media_type, size, digest, dump.title)
 
 
