@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from confgraph.chunks import Body, Chunk, Layout, Placed, keyed, write_chunked
+from confgraph.errors import ReleaseError
 from confgraph.formats import DATASET_FORMATS, GRAPH_FORMATS
 from confgraph.jsonld import jsonld_frame, jsonld_nodes
 from confgraph.quads import ReleaseQuads
@@ -81,7 +82,9 @@ def _serialized(syntax: ox.RdfFormat, parsed: ox.RdfFormat, head: bytes) -> Body
     def body(lines: bytes) -> bytes:
         triples = ox.parse(lines, format=parsed)
         text = ox.serialize(triples, format=syntax, prefixes=WELL_KNOWN_PREFIXES)
-        return text[len(head) :] if text else text
+        if text and not text.startswith(head):  # another serializer: fail, never mix
+            raise ReleaseError(f"the {syntax.name} serializer no longer starts with the prefixes")
+        return text[len(head) :]
 
     return body
 
