@@ -64,16 +64,20 @@ def delta_from(out_dir: Path, quads: ReleaseQuads, build_key: str) -> Delta | No
     entries = _entries(base, build_key)
     if entries is None or not (base / STORE_DIR / "CURRENT").is_file():
         return None
-    new = {name: quads.nquads[start:end] for name, start, end in quads.spans}
+    spans = {name: (start, end) for name, start, end in quads.spans}
     changed = _changed(entries, quads.digests)
-    if sum(entries.get(n, {}).get("bytes", 0) + len(new.get(n, b"")) for n in changed) > (
-        MAX_CHANGED_SHARE * len(quads.nquads)
-    ):
+    sizes = [entries.get(n, {}).get("bytes", 0) + _size(spans.get(n)) for n in changed]
+    if sum(sizes) > MAX_CHANGED_SHARE * len(quads.nquads):
         return None
     old = _old_lines(base, entries, changed)
     if old is None:
         return None
-    return Delta(base, old, {name: new.get(name, b"") for name in changed})
+    new = {name: quads.nquads[slice(*spans[name])] if name in spans else b"" for name in changed}
+    return Delta(base, old, new)
+
+
+def _size(span: tuple[int, int] | None) -> int:
+    return span[1] - span[0] if span else 0
 
 
 def _entries(base: Path, build_key: str) -> dict[str, dict] | None:
