@@ -194,7 +194,7 @@ def _validation(prepared: Prepared, delta: Delta | None, progress: Progress) -> 
     """Start validating the prepared data in a child process; with a delta, what it reaches
     first (see confgraph.validate_delta)."""
     if delta is not None:
-        progress("validating first what the changed graphs reach, against the whole data")
+        progress("validating first the nodes that reach a changed triple")
     return ValidationAside(prepared.shapes, *_validated(prepared), delta=delta)
 
 

@@ -154,6 +154,7 @@ def _write_files(
     count: Callable[..., None],
     tables: Aside[list[FileInfo]] | None,
 ) -> str:
+    """Write the files of write_files; the tables come from `tables` if written aside."""
     quads, iris = content.quads, content.iris
     quads.subject_chunks  # noqa: B018 - cut once, before the threads that share the chunks
     with ThreadPoolExecutor(2, thread_name_prefix="release") as background:
