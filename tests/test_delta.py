@@ -167,13 +167,12 @@ def test_a_change_that_breaks_a_shape_gets_the_whole_report(
     quads, shapes = release_quads(published), load_shapes()
     graph = next(name for name in names(quads) if "synthetic-session" in name)
     old = quads.graph(graph)
-    focus: list[object] = []
+    asked: list[list[str] | None] = []
 
     def recorded(*data: bytes, focus: list[str] | None = None) -> ValidationResult:
         asked.append(focus)
         return validate_ntriples(*data, focus=focus)  # type: ignore[arg-type]
 
-    asked = focus
     monkeypatch.setattr(confgraph.validation_child, "validate_ntriples", recorded)
     statement = next(line for line in old.splitlines(keepends=True) if b"#deliveredBy>" in line)
     delta, data = changed(published, quads, graph, old.replace(statement, b""))

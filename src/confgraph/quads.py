@@ -8,6 +8,7 @@ it). Dumps are written from these bytes, or from the terms that Oxigraph parses 
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -132,6 +133,16 @@ class ReleaseQuads:
     def graph_sizes(self) -> dict[str, int]:
         """Return the number of triples of each graph."""
         return {name: self.nquads.count(b"\n", start, end) for name, start, end in self.spans}
+
+
+def lines_about(lines: list[bytes], subject: bytes) -> list[bytes]:
+    """Return the sorted N-Triples lines whose subject (as written) is this one: they lie
+    together, found by bisection."""
+    prefix = subject + b" "
+    start = end = bisect_left(lines, prefix)
+    while end < len(lines) and lines[end].startswith(prefix):
+        end += 1
+    return lines[start:end]
 
 
 def merge_sorted_runs(lines: bytes) -> bytes:

@@ -13,12 +13,12 @@ node, for the whole report.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from confgraph.delta import Delta
+from confgraph.quads import lines_about
 from confgraph.store.disk import open_read_only
 from confgraph.validate import SHAPES_DIR, ShapesDirs, shape_files
 from confgraph.vocab import ONTOLOGY_IRI
@@ -75,7 +75,7 @@ def reached(merged: bytes, nodes: Iterable[str]) -> bytes | None:
     frontier = [f"<{node}>".encode() for node in nodes]
     seen, found = set(frontier), []
     while frontier:
-        for line in _about(lines, frontier.pop()):
+        for line in lines_about(lines, frontier.pop()):
             found.append(line)
             term = _object_node(line)
             if term is not None and term not in seen:
@@ -84,16 +84,6 @@ def reached(merged: bytes, nodes: Iterable[str]) -> bytes | None:
         if len(found) > MAX_REACHED:
             return None
     return b"".join(sorted(found))
-
-
-def _about(lines: list[bytes], subject: bytes) -> list[bytes]:
-    """Return the sorted lines whose subject is this one (they lie together)."""
-    prefix = subject + b" "
-    at = bisect_left(lines, prefix)
-    end = at
-    while end < len(lines) and lines[end].startswith(prefix):
-        end += 1
-    return lines[at:end]
 
 
 def _object_node(line: bytes) -> bytes | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import closing
 
 import pytest
 from busyworker import busy_worker
@@ -54,10 +55,11 @@ def settled(store: SandboxedStore, count: int) -> bool:
 def test_a_slow_query_gives_its_slot_to_a_fresh_worker_at_the_least_priority(
     release: Release,
 ) -> None:
-    store = SandboxedStore(
-        "oxigraph", release.quads, workers=1, timeout=5.0, wait=2.0, slow_after=0.1, spares=1
-    )
-    try:
+    with closing(
+        SandboxedStore(
+            "oxigraph", release.quads, workers=1, timeout=5.0, wait=2.0, slow_after=0.1, spares=1
+        )
+    ) as store:
         assert store.query("ASK {}").boolean is True
         assert settled(store, 1)  # the worker and the spare have loaded
         (slow_pid,) = idle_pids(store)
@@ -70,52 +72,47 @@ def test_a_slow_query_gives_its_slot_to_a_fresh_worker_at_the_least_priority(
         assert len(stopped) == 1  # SLOW was still stopped at the time limit
         assert settled(store, 1) and slow_pid not in pids(store)
         assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids(store)} == {0}
-    finally:
-        store.close()
 
 
 def test_a_slow_query_that_ends_in_time_is_answered_and_its_worker_stopped(
     release: Release,
 ) -> None:
-    store = SandboxedStore(
-        "oxigraph", release.quads, workers=1, timeout=30.0, slow_after=0.001, spares=1
-    )
-    try:
+    with closing(
+        SandboxedStore(
+            "oxigraph", release.quads, workers=1, timeout=30.0, slow_after=0.001, spares=1
+        )
+    ) as store:
         (triples,) = store.query(TRIPLES).rows  # (slow too, maybe: its worker then retires)
         assert settled(store, 1)
         (first,) = idle_pids(store)
         (pairs,) = store.query(PAIRS).rows
         assert int(pairs[0]) == int(triples[0]) ** 2
         assert settled(store, 1) and first not in pids(store)  # the pool keeps its size
-    finally:
-        store.close()
 
 
 def test_without_spares_a_slow_query_keeps_its_slot(release: Release) -> None:
-    store = SandboxedStore(
-        "oxigraph", release.quads, workers=1, timeout=3.0, wait=0.5, slow_after=0.1, spares=0
-    )
-    try:
+    with closing(
+        SandboxedStore(
+            "oxigraph", release.quads, workers=1, timeout=3.0, wait=0.5, slow_after=0.1, spares=0
+        )
+    ) as store:
         assert store.query("ASK {}").boolean is True
         (pid,) = pids(store)
         with busy_worker(store):
             with pytest.raises(EndpointBusy, match="worker_wait"):
                 store.query(CHEAP)  # the one worker is the slow query's
             assert os.getpriority(os.PRIO_PROCESS, pid) == 0 and pids(store) == {pid}
-    finally:
-        store.close()
 
 
 def test_spares_are_bounded(release: Release) -> None:
-    store = SandboxedStore(
-        "oxigraph", release.quads, workers=1, timeout=3.0, wait=5.0, slow_after=0.1, spares=1
-    )
-    try:
+    with closing(
+        SandboxedStore(
+            "oxigraph", release.quads, workers=1, timeout=3.0, wait=5.0, slow_after=0.1, spares=1
+        )
+    ) as store:
         assert store.query("ASK {}").boolean is True
         with busy_worker(store) as first, busy_worker(store) as second:
             time.sleep(1.5)  # the first gave its slot to the spare; the second keeps its own
             assert len(pids(store)) == 3  # the two, and the next spare
         assert len(first) == len(second) == 1
         assert settled(store, 1)
-    finally:
-        store.close()

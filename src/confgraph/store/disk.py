@@ -50,11 +50,16 @@ def load_store(directory: Path, named: bytes, data: bytes) -> ox.Store:
     a million quads at once took 1 GiB more (measured), 32 MiB blocks hardly any.
     """
     store = ox.Store(str(directory))
-    for block in blocks_of_lines(named, LOAD_BLOCK):
-        store.bulk_load(block, ox.RdfFormat.N_QUADS)
-    for block in blocks_of_lines(data, LOAD_BLOCK):
-        store.bulk_load(block, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    load_lines(store, named)
+    load_lines(store, data, ox.DefaultGraph())
     return store
+
+
+def load_lines(store: ox.Store, lines: bytes, to_graph: ox.DefaultGraph | None = None) -> None:
+    """Bulk-load N-Quads lines, or N-Triples lines into `to_graph`, by blocks (see above)."""
+    syntax = ox.RdfFormat.N_QUADS if to_graph is None else ox.RdfFormat.N_TRIPLES
+    for block in blocks_of_lines(lines, LOAD_BLOCK):
+        store.bulk_load(block, syntax, to_graph=to_graph)
 
 
 def blocks_of_lines(data: bytes, size: int) -> Iterator[bytes]:

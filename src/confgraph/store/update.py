@@ -11,17 +11,14 @@ for "01"^^xsd:integer, so that is the comparison that tells what is left.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from confgraph.delta import Delta
-from confgraph.quads import without_graph
-from confgraph.store.disk import blocks_of_lines, open_read_only
+from confgraph.quads import lines_about, without_graph
+from confgraph.store.disk import load_lines, open_read_only
 from confgraph.vocab import ONTOLOGY_IRI
-
-LOAD_BLOCK = 32 << 20
 
 
 def updated_store(directory: Path, delta: Delta, merged: bytes) -> ox.Store:
@@ -32,19 +29,12 @@ def updated_store(directory: Path, delta: Delta, merged: bytes) -> ox.Store:
     gone = _gone_from_merge(delta, merged)
     for name in delta.old:
         store.remove_graph(ox.NamedNode(name))
-        for block in blocks_of_lines(delta.new[name], LOAD_BLOCK):
-            store.bulk_load(block, ox.RdfFormat.N_QUADS)
-        if name != str(ONTOLOGY_IRI):
-            _load_default(store, without_graph(delta.new[name], name))
+        load_lines(store, delta.new[name])
+        if name != str(ONTOLOGY_IRI):  # a triple the merge holds already stays once
+            load_lines(store, without_graph(delta.new[name], name), ox.DefaultGraph())
     for triple in gone:
         store.remove(ox.Quad(triple.subject, triple.predicate, triple.object, ox.DefaultGraph()))
     return store
-
-
-def _load_default(store: ox.Store, lines: bytes) -> None:
-    """Add N-Triples lines to the default graph (a triple it holds stays once)."""
-    for block in blocks_of_lines(lines, LOAD_BLOCK):
-        store.bulk_load(block, ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
 
 
 def _gone_from_merge(delta: Delta, merged: bytes) -> list[ox.Triple]:
@@ -59,7 +49,8 @@ def _gone_from_merge(delta: Delta, merged: bytes) -> list[ox.Triple]:
     ]
     if not candidates:
         return []
-    kept = _stored(_lines_about(lines, {_subject(line) for line in candidates}))
+    subjects = {line[: line.index(b" ")] for line in candidates}
+    kept = _stored([line for subject in subjects for line in lines_about(lines, subject)])
     return [t for t in _stored(candidates) if t not in kept]
 
 
@@ -67,22 +58,6 @@ def _holds(lines: list[bytes], line: bytes) -> bool:
     """Tell whether sorted lines hold a line."""
     at = bisect_left(lines, line)
     return at < len(lines) and lines[at] == line
-
-
-def _subject(line: bytes) -> bytes:
-    return line[: line.index(b" ")]
-
-
-def _lines_about(lines: list[bytes], subjects: Iterable[bytes]) -> list[bytes]:
-    """Return the sorted lines whose subject is one of these (each subject's are together)."""
-    found = []
-    for subject in subjects:
-        prefix = subject + b" "
-        at = bisect_left(lines, prefix)
-        while at < len(lines) and lines[at].startswith(prefix):
-            found.append(lines[at])
-            at += 1
-    return found
 
 
 def _stored(lines: list[bytes]) -> set[ox.Triple]:
