@@ -12,8 +12,9 @@ from test_shapes import VIOLATIONS, example, results
 
 from confgraph.build import ONTOLOGY_FILE
 from confgraph.quads import nquads_lines, without_graph
+from confgraph.reach import MAX_FOCUS, reached, reaching, subjects
 from confgraph.validate import SHAPES_DIR, load_shapes, validate_ntriples
-from confgraph.validate_delta import MAX_FOCUS, looks_forward, reached, reaching, subjects
+from confgraph.validate_delta import looks_forward
 from confgraph.vocab import ONTOLOGY_IRI
 
 
@@ -85,7 +86,7 @@ def test_a_blank_node_or_too_many_nodes_give_no_focus(monkeypatch: pytest.Monkey
     store = store_of(b"_:x <urn:p> <urn:b> .\n<urn:a> <urn:p> <urn:b> .\n", b"")
     assert reaching(store, {ox.NamedNode("urn:b")}) is None
     assert reaching(store, {ox.BlankNode("x")}) is None
-    monkeypatch.setattr("confgraph.validate_delta.MAX_FOCUS", 1)
+    monkeypatch.setattr("confgraph.reach.MAX_FOCUS", 1)
     chain = store_of(b"<urn:a> <urn:p> <urn:b> .\n", b"")
     assert reaching(chain, {ox.NamedNode("urn:b")}) is None
     assert MAX_FOCUS > 1000
@@ -106,7 +107,6 @@ def test_other_shapes_are_validated_whole(tmp_path: Path) -> None:
     assert not looks_forward((SHAPES_DIR, tmp_path))
 
 
-
 def test_what_nodes_reach_follows_iris_and_blank_nodes_not_literals(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -122,5 +122,5 @@ def test_what_nodes_reach_follows_iris_and_blank_nodes_not_literals(
     merged = b"".join(sorted(lines))
     assert reached(merged, ["urn:a"]) == b"".join(sorted(lines[:4] + lines[6:]))
     assert reached(merged, ["urn:c"]) == merged.replace(lines[5], b"")
-    monkeypatch.setattr("confgraph.validate_delta.MAX_REACHED", 2)
+    monkeypatch.setattr("confgraph.reach.MAX_REACHED", 2)
     assert reached(merged, ["urn:a"]) is None

@@ -105,6 +105,18 @@ def _placed(release: Path, name: str) -> dict[str, Placed]:
         return {}
 
 
+def read_body(release: Path, name: str, key: str) -> bytes | None:
+    """Return the body of one chunk of a release's dump, as its index places it (None when
+    the index does not hold it); the caller checks what it reads."""
+    try:
+        index = json.loads((release / CHUNKS_DIR / f"{name}.json").read_text("utf-8"))
+        start, length = index["chunks"][key] if index["writers"] == WRITERS else (0, 0)
+        with (release / name).open("rb") as dump:
+            return _copied(dump, (int(start), int(length))) if length else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
 @contextmanager
 def _source(release: Path | None, name: str, old: dict[str, Placed]) -> Iterator[BinaryIO | None]:
     """Open the previous release's dump for copying (None when there is nothing to copy)."""

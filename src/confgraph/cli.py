@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -12,13 +13,10 @@ from confgraph.errors import ConfgraphError
 from confgraph.failure import fail
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
-from confgraph.link.commands import link
 from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
-from confgraph.publishing import publish_command
 from confgraph.starter import start_dataset
 from confgraph.validate import SHAPES_DIR
-from confgraph.web.commands import query, serve
 
 DATA_OPTION = click.option(
     "--data",
@@ -52,7 +50,32 @@ BASE_OPTION = click.option(
 )
 
 
-@click.group()
+# Commands imported only when run: a build need not load the web server, the linker and
+# the remote stores (half a second of every start, measured).
+LAZY_COMMANDS = {
+    "link": "confgraph.link.commands:link",
+    "publish": "confgraph.publishing:publish_command",
+    "query": "confgraph.web.commands:query",
+    "serve": "confgraph.web.commands:serve",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose LAZY_COMMANDS are imported when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return every command's name, sorted."""
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return a command, importing it if it is lazy."""
+        if cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, name = LAZY_COMMANDS[cmd_name].split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="confgraph")
 def main() -> None:
     """Publish meeting and conference programmes as linked data."""
@@ -158,12 +181,6 @@ def init(directory: Path) -> None:
         fail(error)
     click.echo(f"{len(written)} files written to {directory}; read {directory / 'README.md'}")
     click.echo(f"build it with: confgraph build --data {directory}")
-
-
-main.add_command(serve)
-main.add_command(query)
-main.add_command(link)
-main.add_command(publish_command)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from confgraph.chunks import read_body
 from confgraph.quads import ReleaseQuads, without_graph
 from confgraph.store.disk import MANIFEST, STORE_DIR
 
@@ -101,19 +103,35 @@ def _changed(entries: dict[str, dict], digests: dict[str, str]) -> list[str]:
 def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict | None:
     """Return the published lines of the changed graphs, read from its N-Quads dump; None
     when the dump is unreadable or does not hold what the manifest says."""
-    try:
-        with gzip.open(base / NQUADS_DUMP) as handle:
-            dump = handle.read()
-    except (OSError, EOFError):
-        return None
-    old = {}
+    old, dump = {}, None
     for name in changed:
         entry = entries.get(name)
-        lines = b"" if entry is None else dump[entry["offset"] : entry["offset"] + entry["bytes"]]
+        lines = b"" if entry is None else _member_lines(base, entry["sha256"])
+        if lines is None:  # no gzip member of its own: read the dump up to the graph
+            dump = _whole_dump(base) if dump is None else dump
+            lines = dump[entry["offset"] : entry["offset"] + entry["bytes"]]
         if entry is not None and _digest(lines) != entry["sha256"]:
             return None
         old[name] = lines
     return old
+
+
+def _member_lines(base: Path, digest: str) -> bytes | None:
+    """Return the lines of the N-Quads dump's gzip member that holds a graph (see chunks)."""
+    member = read_body(base, NQUADS_DUMP, digest)
+    try:
+        return gzip.decompress(member) if member is not None else None
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
+def _whole_dump(base: Path) -> bytes:
+    """Return the N-Quads dump's lines (none when it is unreadable)."""
+    try:
+        with gzip.open(base / NQUADS_DUMP) as handle:
+            return handle.read()
+    except (OSError, EOFError, zlib.error):
+        return b""
 
 
 def _digest(lines: bytes) -> str:

@@ -7,21 +7,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from confgraph import __version__
-from confgraph.dumps import bind_prefixes
+from confgraph.counts import Counts
+from confgraph.dumps import WELL_KNOWN_PREFIXES, bind_prefixes
 from confgraph.iris import Iris, slugify
 from confgraph.metadata import DatasetMetadata
 from confgraph.metadata_graph import add_distribution_licence, add_metadata, add_source_licences
-from confgraph.quads import ReleaseQuads
+from confgraph.quads import ReleaseQuads, sorted_triples
 from confgraph.vocab import ONTOLOGY_IRI
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+DESCRIPTION_PREFIXES = {
+    **WELL_KNOWN_PREFIXES,
+    "dcat": str(DCAT),
+    "spdx": str(SPDX),
+    "void": str(VOID),
+}
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 RDF_DUMP_PREFIX = "confgraph."
-RDF_TYPE = f"<{RDF.type}>".encode()
 
 
 @dataclass(frozen=True)
@@ -66,10 +73,10 @@ def describe_release(
     return graph
 
 
-def release_statistics(quads: ReleaseQuads, iris: Iris) -> Graph:
-    """Return the VoID statistics of the data and of each graph."""
+def release_statistics(quads: ReleaseQuads, iris: Iris, counts: Counts | None = None) -> Graph:
+    """Return the VoID statistics of the data (counted unless given) and of each graph."""
     graph, subject = Graph(), iris.dataset()
-    _statistics(graph, subject, quads.ntriples)
+    _statistics(graph, subject, Counts.of_lines(quads.ntriples) if counts is None else counts)
     _subsets(graph, subject, quads.graph_sizes())
     return graph
 
@@ -86,36 +93,17 @@ def _header(graph: Graph, subject: URIRef, iris: Iris, build: BuildInfo) -> None
     graph.add((subject, VOID.vocabulary, URIRef("https://schema.org/")))
 
 
-def _statistics(graph: Graph, subject: URIRef, ntriples: bytes) -> None:
-    """Count the data's triples, subjects, entities, classes and properties from its lines.
-
-    A line is `subject predicate object .`, and neither a subject nor a predicate holds a
-    space: splitting twice finds them without parsing the objects.
-    """
-    classes: Counter[bytes] = Counter()
-    properties: Counter[bytes] = Counter()
-    subjects, entities = set(), set()
-    for line in ntriples.splitlines():
-        node, predicate, rest = line.split(b" ", 2)
-        subjects.add(node)
-        properties[predicate] += 1
-        if predicate == RDF_TYPE:
-            classes[rest[: rest.rindex(b">") + 1]] += 1
-            entities.add(node)
-    graph.add((subject, VOID.triples, _count(properties.total())))
-    graph.add((subject, VOID.distinctSubjects, _count(len(subjects))))
-    graph.add((subject, VOID.entities, _count(len(entities))))
-    graph.add((subject, VOID.classes, _count(len(classes))))
-    graph.add((subject, VOID.properties, _count(len(properties))))
-    _partitions(graph, subject, _iris(classes), VOID.classPartition, VOID["class"], VOID.entities)
+def _statistics(graph: Graph, subject: URIRef, counts: Counts) -> None:
+    """Add the data's counts of triples, subjects, entities, classes and properties."""
+    graph.add((subject, VOID.triples, _count(counts.triples)))
+    graph.add((subject, VOID.distinctSubjects, _count(counts.subjects)))
+    graph.add((subject, VOID.entities, _count(counts.entities)))
+    graph.add((subject, VOID.classes, _count(len(counts.classes))))
+    graph.add((subject, VOID.properties, _count(len(counts.properties))))
+    _partitions(graph, subject, counts.classes, VOID.classPartition, VOID["class"], VOID.entities)
     _partitions(
-        graph, subject, _iris(properties), VOID.propertyPartition, VOID.property, VOID.triples
+        graph, subject, counts.properties, VOID.propertyPartition, VOID.property, VOID.triples
     )
-
-
-def _iris(counts: Counter[bytes]) -> Counter[str]:
-    """Return counts keyed by IRIs written <...> as the IRIs themselves."""
-    return Counter({term[1:-1].decode("utf-8"): n for term, n in counts.items()})
 
 
 def _partitions(
@@ -194,3 +182,10 @@ def _count(value: int) -> Literal:
 
 def _time(value: dt.datetime) -> Literal:
     return Literal(value.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+
+
+def description_turtle(description: Graph) -> bytes:
+    """Return the release's description as Turtle, its triples sorted, written by Oxigraph
+    (rdflib's serializer took 0.8 s of a build at 750 graphs, measured)."""
+    triples = sorted_triples(description)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DESCRIPTION_PREFIXES)

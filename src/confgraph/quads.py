@@ -8,7 +8,6 @@ it). Dumps are written from these bytes, or from the terms that Oxigraph parses 
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -135,14 +134,29 @@ class ReleaseQuads:
         return {name: self.nquads.count(b"\n", start, end) for name, start, end in self.spans}
 
 
-def lines_about(lines: list[bytes], subject: bytes) -> list[bytes]:
+def lines_about(lines: bytes, subject: bytes) -> list[bytes]:
     """Return the sorted N-Triples lines whose subject (as written) is this one: they lie
-    together, found by bisection."""
+    together, found by bisection of the bytes (no list of a million lines is made)."""
     prefix = subject + b" "
-    start = end = bisect_left(lines, prefix)
-    while end < len(lines) and lines[end].startswith(prefix):
-        end += 1
-    return lines[start:end]
+    start = end = first_line_from(lines, prefix)
+    found = []
+    while lines.startswith(prefix, end):
+        start, end = end, lines.index(b"\n", end) + 1
+        found.append(lines[start:end])
+    return found
+
+
+def first_line_from(lines: bytes, key: bytes) -> int:
+    """Return where the first of sorted lines not below key starts (len(lines): none)."""
+    low, high = 0, len(lines)  # lines starting before low are below key; from high, not
+    while low < high:
+        start = lines.rfind(b"\n", low, (low + high) // 2) + 1 or low
+        end = lines.index(b"\n", start) + 1
+        if lines[start:end] < key:
+            low = end
+        else:
+            high = start
+    return low
 
 
 def merge_sorted_runs(lines: bytes) -> bytes:

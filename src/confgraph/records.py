@@ -25,6 +25,14 @@ NAME_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
 CONF = "https://w3id.org/scholarlydata/ontology/conference-ontology.owl#"
+HELD_BY = CONF + "isHeldBy"
+AFFILIATION_OF = CONF + "isAffiliationOf"
+SUPER_EVENT = SCHEMA + "superEvent"
+# What the rows and search documents of a resource read (confgraph.rows_delta relies on
+# it): the triples of the resource and of the roles and affiliations pointing at it
+# (REVERSE_READS, the only links followed backwards), of the nodes these name, and of the
+# events up from those along SUPER_EVENT (Records.meeting_of).
+REVERSE_READS = (HELD_BY, AFFILIATION_OF)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -99,7 +107,7 @@ class Records:
             if str(CG.Meeting) in self.types(event):
                 return event
             seen.add(event)
-            parents = self.iris(event, SCHEMA + "superEvent")
+            parents = self.iris(event, SUPER_EVENT)
             event = parents[0] if parents else ""
         return ""
 

@@ -18,8 +18,15 @@ from rdflib import Graph
 from confgraph import __version__
 from confgraph.aside import Aside
 from confgraph.chunks import write_index
+from confgraph.counts import data_counts
 from confgraph.delta import Delta, graph_entries
-from confgraph.describe import BuildInfo, FileInfo, describe_release, release_statistics
+from confgraph.describe import (
+    BuildInfo,
+    FileInfo,
+    describe_release,
+    description_turtle,
+    release_statistics,
+)
 from confgraph.dumps import DUMP_FORMATS, DumpFormat, sha256_file, turtle_text
 from confgraph.errors import ReleaseError
 from confgraph.iris import Iris, first_free
@@ -28,11 +35,12 @@ from confgraph.metadata import DatasetMetadata
 from confgraph.quads import ReleaseQuads
 from confgraph.records import Records
 from confgraph.release_lock import claimed
+from confgraph.rows_delta import remade
 from confgraph.searchdocs import search_documents
 from confgraph.store.disk import MANIFEST, STORE_DIR, finish_store, load_store
 from confgraph.store.search import SEARCH_FILE, SEARCH_MEDIA_TYPE, write_search_index
 from confgraph.store.update import updated_store
-from confgraph.tables import write_tables
+from confgraph.tables import write_table_files, write_tables
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -140,7 +148,8 @@ def write_files(content: ReleaseContent, staging: Path, counter: Counter | None 
     from scratch keeps both cores busy without it (measured at a million triples).
     """
     count = counter.advance if counter else lambda n=1: None
-    tables = Aside(_write_tables_and_index, content.quads, staging) if content.delta else None
+    delta = content.delta
+    tables = Aside(_write_tables_and_index, content.quads, staging, delta) if delta else None
     try:
         return _write_files(content, staging, count, tables)
     finally:
@@ -163,7 +172,8 @@ def _write_files(
         dumps = write_dumps(quads, staging, background, count, base)
         (staging / "ontology.ttl").write_text(turtle_text(content.ontology), "utf-8")
         (staging / "shapes.ttl").write_text(turtle_text(content.shapes), "utf-8")
-        statistics = release_statistics(quads, iris)  # while the tables are written aside
+        counts = data_counts(quads, staging, base)  # while the tables are written aside
+        statistics = release_statistics(quads, iris, counts)
         ended = build_time()
         release_id = f"{ended:%Y%m%dT%H%M%SZ}-{dumps[-1].sha256[:8]}"
         dumps += tables.result() if tables else _write_tables_and_index(quads, staging)
@@ -174,7 +184,7 @@ def _write_files(
         description = describe_release(quads, iris, build, statistics)
         if content.description is not None:
             description += content.description
-        (staging / "void.ttl").write_text(description.serialize(format="turtle"), "utf-8")
+        (staging / "void.ttl").write_bytes(description_turtle(description))
         finish_store(store.result(), staging / "void.ttl", str(iris.void_graph()))
         del store  # the store's last reference: its database closes, readers may open it
         count()
@@ -225,12 +235,21 @@ def _done(info: FileInfo) -> Future[FileInfo]:
     return future
 
 
-def _write_tables_and_index(quads: ReleaseQuads, staging: Path) -> list[FileInfo]:
-    """Write the CSV tables, their datapackage.json and the search index, from the data."""
-    records = Records.from_triples(quads.data())
-    files = write_tables(records, staging)
+def _write_tables_and_index(
+    quads: ReleaseQuads, staging: Path, delta: Delta | None = None
+) -> list[FileInfo]:
+    """Write the CSV tables, their datapackage.json and the search index, from the data,
+    or from the published release and what a delta changes in them (see rows_delta)."""
+    again = remade(delta, quads) if delta is not None else None
+    if again is None:
+        records = Records.from_triples(quads.data())
+        files = write_tables(records, staging)
+        documents = search_documents(records)
+    else:
+        files = write_table_files(again.table_bytes, staging)
+        documents = again.documents()
     path = staging / SEARCH_FILE
-    write_search_index(search_documents(records), path)
+    write_search_index(documents, path)
     title = "full-text search index (SQLite FTS5)"
     size, digest = path.stat().st_size, sha256_file(path)
     return [*files, FileInfo(SEARCH_FILE, SEARCH_MEDIA_TYPE, size, digest, title)]
@@ -240,11 +259,10 @@ def _write_manifest(staging: Path, content: ReleaseContent, build: BuildInfo) ->
     files = {}
     for path in sorted(p for p in staging.iterdir() if p.is_file()):
         info = next((d for d in build.dumps if d.name == path.name), None)
-        media = info.media_type if info else "text/turtle"
-        files[path.name] = {
-            "media_type": media,
-            "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
+        files[path.name] = {  # a dump's digest is known: the file is not read again
+            "media_type": info.media_type if info else "text/turtle",
+            "bytes": info.size if info else path.stat().st_size,
+            "sha256": info.sha256 if info else sha256_file(path),
         }
     manifest = {
         "base": content.iris.base,

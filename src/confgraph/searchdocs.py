@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confgraph.records import CONF, NAME_PROPERTIES, SCHEMA, Records
+from confgraph.records import AFFILIATION_OF, HELD_BY, NAME_PROPERTIES, SCHEMA, Records
 from confgraph.store.search import Document
 from confgraph.vocab import CG
 
@@ -63,10 +63,10 @@ def _person_details(data: Records) -> dict[str, list[str]]:
     """Job titles of a person's affiliations, and how the programmes list their roles."""
     found: dict[str, list[str]] = {}
     for affiliation in data.of_class(str(CG.Affiliation)):
-        for person in data.iris(affiliation, CONF + "isAffiliationOf"):
+        for person in data.iris(affiliation, AFFILIATION_OF):
             found.setdefault(person, []).extend(data.texts(affiliation, str(CG.jobTitle)))
     for role in data.of_class(str(CG.Role)):
-        for person in data.iris(role, CONF + "isHeldBy"):
+        for person in data.iris(role, HELD_BY):
             found.setdefault(person, []).extend(data.texts(role, str(CG.listedAs)))
     return found
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from confgraph.describe import FileInfo
 from confgraph.dumps import sha256_file
-from confgraph.records import CONF, SCHEMA, Records, joined, local_name
+from confgraph.records import AFFILIATION_OF, CONF, HELD_BY, SCHEMA, Records, joined, local_name
 from confgraph.vocab import CG
 
 DATAPACKAGE = "datapackage.json"
@@ -86,8 +86,8 @@ def statement_rows(data: Records) -> Iterator[Row]:
 
 def people_rows(data: Records) -> Iterator[Row]:
     """Yield one row per person and role held (a person without a role: one row without)."""
-    roles_of = data.pointing(CONF + "isHeldBy")
-    affiliations_of = data.pointing(CONF + "isAffiliationOf")
+    roles_of = data.pointing(HELD_BY)
+    affiliations_of = data.pointing(AFFILIATION_OF)
     for person in data.of_class("http://xmlns.com/foaf/0.1/Person"):
         for role in roles_of.get(person) or [""]:
             item = data.first(role, CONF + "during")
@@ -219,21 +219,58 @@ TABLES = (
 )
 
 
-def table_bytes(table: Table, data: Records) -> bytes:
-    """Return a table as UTF-8 CSV (RFC 4180: CRLF line ends, a header row)."""
+def table_bytes(table: Table, rows: Iterable[Row]) -> bytes:
+    """Return a table's rows as UTF-8 CSV (RFC 4180: CRLF line ends, a header row)."""
+    return (header_text(table) + csv_text(rows)).encode("utf-8")
+
+
+def header_text(table: Table) -> str:
+    """Return a table's header row as CSV."""
+    return csv_text([tuple(f.name for f in table.fields)])
+
+
+def csv_text(rows: Iterable[Row]) -> str:
+    """Return rows as CSV text."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(f.name for f in table.fields)
-    writer.writerows(table.rows(data))
-    return out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def published_rows(path: Path) -> Iterator[tuple[str, str]]:
+    """Yield each row of a table written by table_bytes as its first field and its CSV
+    text, without the header. A row ends at a CRLF that no quoted field holds: one with an
+    even number of quotes before it (a quoted field doubles the quotes it holds)."""
+    record: list[str] = []
+    quotes, header = 0, True
+    for piece in path.read_bytes().decode("utf-8").split("\r\n")[:-1]:
+        record.append(piece)
+        quotes += piece.count('"')
+        if quotes % 2 == 0:
+            text = "\r\n".join(record) + "\r\n"
+            if not header:
+                yield _first_field(text), text
+            record, quotes, header = [], 0, False
+
+
+def _first_field(text: str) -> str:
+    """Return the first field of a CSV row."""
+    if text.startswith('"'):
+        return next(csv.reader(io.StringIO(text, newline="")))[0]
+    return text[: text.index(",")]
 
 
 def write_tables(data: Records, directory: Path) -> list[FileInfo]:
-    """Write every table and the datapackage.json describing them; return the files."""
+    """Write every table of the data and the datapackage.json describing them."""
+    return write_table_files(lambda table: table_bytes(table, table.rows(data)), directory)
+
+
+def write_table_files(content: Callable[[Table], bytes], directory: Path) -> list[FileInfo]:
+    """Write every table with the bytes given for it, and the datapackage.json; return
+    the files."""
     infos = []
     for table in TABLES:
         path = directory / table.path
-        path.write_bytes(table_bytes(table, data))
+        path.write_bytes(content(table))
         infos.append(
             FileInfo(
                 table.path, CSV_MEDIA_TYPE, path.stat().st_size, sha256_file(path), table.title

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +92,18 @@ def write_search_index(documents: Iterable[Document], path: Path) -> None:
         connection.execute("INSERT INTO documents (documents) VALUES ('optimize')")
         connection.commit()
         connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def read_documents(path: Path) -> Iterator[Document]:
+    """Yield the documents of an index, in the order they were written."""
+    connection = open_read_only(path)
+    try:
+        columns = ", ".join(COLUMNS)
+        for row in connection.execute(f"SELECT {columns} FROM documents ORDER BY rowid"):
+            title, detail, description, iri, kind, name, context, boost = row
+            yield Document(iri, kind, name, title, detail, description, context, boost)
     finally:
         connection.close()
 

@@ -10,13 +10,12 @@ for "01"^^xsd:integer, so that is the comparison that tells what is left.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from confgraph.delta import Delta
-from confgraph.quads import lines_about, without_graph
+from confgraph.quads import first_line_from, lines_about, without_graph
 from confgraph.store.disk import load_lines, open_read_only
 from confgraph.vocab import ONTOLOGY_IRI
 
@@ -39,25 +38,23 @@ def updated_store(directory: Path, delta: Delta, merged: bytes) -> ox.Store:
 
 def _gone_from_merge(delta: Delta, merged: bytes) -> list[ox.Triple]:
     """Return the triples the changed graphs held that the new merge lacks, as stored."""
-    lines = merged.splitlines(keepends=True)
     candidates = [
         line
         for name, old in delta.old.items()
         if name != str(ONTOLOGY_IRI)
         for line in without_graph(old, name).splitlines(keepends=True)
-        if not _holds(lines, line)
+        if not _holds(merged, line)
     ]
     if not candidates:
         return []
     subjects = {line[: line.index(b" ")] for line in candidates}
-    kept = _stored([line for subject in subjects for line in lines_about(lines, subject)])
+    kept = _stored([line for subject in subjects for line in lines_about(merged, subject)])
     return [t for t in _stored(candidates) if t not in kept]
 
 
-def _holds(lines: list[bytes], line: bytes) -> bool:
+def _holds(lines: bytes, line: bytes) -> bool:
     """Tell whether sorted lines hold a line."""
-    at = bisect_left(lines, line)
-    return at < len(lines) and lines[at] == line
+    return lines.startswith(line, first_line_from(lines, line))
 
 
 def _stored(lines: list[bytes]) -> set[ox.Triple]:
