@@ -13,9 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import URIRef
-from rdflib.term import Node
 
 from confgraph.build import Triple, build_dataset
 from confgraph.errors import DataError
@@ -23,7 +21,7 @@ from confgraph.iris import Iris
 from confgraph.load import Reference, map_files, read_one
 from confgraph.model import Catalogue
 from confgraph.programme import Claim
-from confgraph.quads import to_oxigraph
+from confgraph.quads import nquads_lines
 
 # Files a worker builds per task: results stream back while it builds on.
 CHUNK = 8
@@ -48,22 +46,9 @@ class Part:
 def encode_graphs(graphs: Mapping[URIRef, Iterable[Triple]]) -> tuple[tuple[str, bytes], ...]:
     """Return named graphs, in the order of their IRIs, each as its sorted N-Quads lines:
     the same graphs give the same bytes. Empty graphs are left out."""
-    seen: dict[Node, ox.Term] = {}
-
-    def term(node: Node) -> ox.Term:
-        found = seen.get(node)
-        if found is None:
-            found = seen[node] = to_oxigraph(node)
-        return found
-
-    encoded = []
-    for name in sorted(graphs):
-        graph = term(name)
-        quads = (ox.Quad(term(s), term(p), term(o), graph) for s, p, o in graphs[name])
-        lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-        if lines:
-            encoded.append((str(name), b"".join(sorted(lines))))
-    return tuple(encoded)
+    memo: dict = {}
+    lines = ((str(name), nquads_lines(name, graphs[name], memo)) for name in sorted(graphs))
+    return tuple((name, text) for name, text in lines if text)
 
 
 def build_one(path: Path, reference: Reference, iris: Iris) -> Part | DataError:
