@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from test_load_parallel import ONE_MEANING, many_programmes, spoil
 
 from confgraph.assemble import assemble
@@ -16,7 +18,7 @@ from confgraph.generate import generate_corpus
 from confgraph.iris import Iris
 from confgraph.link.graphs import add_linked_graphs
 from confgraph.load import PARALLEL_FROM, load_catalogue
-from confgraph.quads import ReleaseQuads
+from confgraph.quads import ReleaseQuads, nquads_lines, to_oxigraph
 
 IRIS = Iris()
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -105,3 +107,18 @@ def test_one_bad_file_built_in_a_pool_is_a_plain_data_error(mini_data: Path) -> 
         gather(mini_data, IRIS, workers=2)
     assert not isinstance(caught.value, DataErrors)
     assert (Path(caught.value.path).name, caught.value.line) == ("p05.yaml", line)
+
+
+def test_nquads_lines_are_what_oxigraph_serializes_of_any_term() -> None:
+    """The lines are joined as text from each term's N-Triples form: the bytes must be
+    those Oxigraph's serializer writes, sorted, for every kind of term and literal."""
+    texts = ['plain "quoted" \\ back', "tab\there\nline\r\x01\x7f", "\u2028 é 中 😀", ""]
+    objects = [Literal(t) for t in texts] + [Literal(t, lang="en-GB") for t in texts]
+    objects += [Literal("01", datatype=XSD.integer), Literal("x", datatype=XSD.string)]
+    objects += [URIRef("http://example.org/a!b"), BNode("b1")]
+    subjects = [URIRef("http://example.org/s"), BNode("s2")]
+    triples = {(s, URIRef("http://example.org/p"), o) for s in subjects for o in objects}
+    graph = ox.NamedNode("http://example.org/g")
+    quads = [ox.Quad(*(to_oxigraph(term) for term in t), graph) for t in triples]
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    assert nquads_lines("http://example.org/g", triples) == b"".join(sorted(lines))
