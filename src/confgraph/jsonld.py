@@ -64,19 +64,20 @@ def node_texts(lines: bytes, values: Values) -> Iterator[str]:
     measured), at line feeds only: a literal may hold U+2028, which str.splitlines cuts.
     """
     members: dict[str, str] = {}
-    subject = predicate = ""
+    current = predicate = ""
     found: list[str] = []
     for line in lines.decode("utf-8").split("\n")[:-1]:
         cut = line.index(" ")
         end = line.index(" ", cut + 1)
-        if line[:cut] != subject or line[cut + 2 : end - 1] != predicate:
+        subject, iri = line[:cut], line[cut + 2 : end - 1]
+        if iri != predicate or subject != current:
             if found:
                 values.add(members, predicate, found)
-            if line[:cut] != subject:
+            if subject != current:
                 if members:
                     yield object_text(members)
-                subject, members = line[:cut], {"@id": values.reference(line[:cut])}
-            predicate, found = line[cut + 2 : end - 1], []
+                current, members = subject, {"@id": values.reference(subject)}
+            predicate, found = iri, []
         found.append(line[end + 1 : -2])
     if found:
         values.add(members, predicate, found)

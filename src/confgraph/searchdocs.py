@@ -4,38 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confgraph.records import AFFILIATION_OF, HELD_BY, NAME_PROPERTIES, SCHEMA, Records
+from confgraph.records import AFFILIATION_OF, CGS, HELD_BY, NAME_PROPERTIES, SCHEMA, Records
 from confgraph.store.search import Document
-from confgraph.vocab import CG
 
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 DCTERMS_TITLE = "http://purl.org/dc/terms/title"
 # The kinds searched, by class, in the order a resource of several classes takes its kind.
 KINDS = (
-    (str(CG.Meeting), "meeting"),
-    (str(CG.ProgrammeItem), "item"),
+    (CGS.Meeting, "meeting"),
+    (CGS.ProgrammeItem, "item"),
     ("http://xmlns.com/foaf/0.1/Person", "person"),
-    (str(CG.Country), "country"),
+    (CGS.Country, "country"),
     ("http://www.w3.org/ns/org#Organization", "organisation"),
-    (str(CG.Statement), "statement"),
-    (str(CG.WrittenInput), "written input"),
-    (str(CG.ListingGroup), "listing group"),
-    (str(CG.Venue), "place"),
-    (str(CG.Room), "place"),
-    (str(CG.City), "place"),
+    (CGS.Statement, "statement"),
+    (CGS.WrittenInput, "written input"),
+    (CGS.ListingGroup, "listing group"),
+    (CGS.Venue, "place"),
+    (CGS.Room, "place"),
+    (CGS.City, "place"),
 )
 # Kinds of which one agent has many: they rank after the agents, meetings and items.
 MANY_PER_AGENT = frozenset(("statement", "written input"))
 AGENT_BOOST = 2.0
 TITLE_PROPERTIES = (*NAME_PROPERTIES, DCTERMS_TITLE, SKOS_ALT, SCHEMA + "alternateName")
 DETAIL_PROPERTIES = (
-    str(CG.acronym),
-    str(CG.listedAs),
+    CGS.acronym,
+    CGS.listedAs,
     SCHEMA + "jobTitle",
     SCHEMA + "honorificPrefix",
-    str(CG.isoAlpha3),
+    CGS.isoAlpha3,
 )
-DESCRIPTION_PROPERTIES = (SCHEMA + "description", str(CG.background))
+DESCRIPTION_PROPERTIES = (SCHEMA + "description", CGS.background)
 
 
 def search_documents(data: Records) -> Iterator[Document]:
@@ -62,19 +61,19 @@ def search_documents(data: Records) -> Iterator[Document]:
 def _person_details(data: Records) -> dict[str, list[str]]:
     """Job titles of a person's affiliations, and how the programmes list their roles."""
     found: dict[str, list[str]] = {}
-    for affiliation in data.of_class(str(CG.Affiliation)):
+    for affiliation in data.of_class(CGS.Affiliation):
         for person in data.iris(affiliation, AFFILIATION_OF):
-            found.setdefault(person, []).extend(data.texts(affiliation, str(CG.jobTitle)))
-    for role in data.of_class(str(CG.Role)):
+            found.setdefault(person, []).extend(data.texts(affiliation, CGS.jobTitle))
+    for role in data.of_class(CGS.Role):
         for person in data.iris(role, HELD_BY):
-            found.setdefault(person, []).extend(data.texts(role, str(CG.listedAs)))
+            found.setdefault(person, []).extend(data.texts(role, CGS.listedAs))
     return found
 
 
 def _context(data: Records, iri: str, kind: str) -> str:
     """Return the meeting a statement, input or item belongs to ('' for shared resources)."""
     if kind in ("statement", "written input"):
-        return data.first(iri, str(CG.atMeeting))
+        return data.first(iri, CGS.atMeeting)
     if kind == "item":
         return data.meeting_of(iri)
     return ""

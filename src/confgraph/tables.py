@@ -16,7 +16,16 @@ from pathlib import Path
 
 from confgraph.describe import FileInfo
 from confgraph.dumps import sha256_file
-from confgraph.records import AFFILIATION_OF, CONF, HELD_BY, SCHEMA, Records, joined, local_name
+from confgraph.records import (
+    AFFILIATION_OF,
+    CGS,
+    CONF,
+    HELD_BY,
+    SCHEMA,
+    Records,
+    joined,
+    local_name,
+)
 from confgraph.vocab import CG
 
 DATAPACKAGE = "datapackage.json"
@@ -58,13 +67,13 @@ def _f(name: str, description: str, kind: str = "string") -> Field:
 
 def statement_rows(data: Records) -> Iterator[Row]:
     """Yield one row per statement and agent delivering it (a joint statement: one each)."""
-    for statement in data.of_class(str(CG.Statement)):
-        meeting = data.first(statement, str(CG.atMeeting))
-        item = data.first(statement, str(CG.deliveredAt))
-        group = data.first(statement, str(CG.listedUnder))
-        behalf = data.iris(statement, str(CG.onBehalfOf))
+    for statement in data.of_class(CGS.Statement):
+        meeting = data.first(statement, CGS.atMeeting)
+        item = data.first(statement, CGS.deliveredAt)
+        group = data.first(statement, CGS.listedUnder)
+        behalf = data.iris(statement, CGS.onBehalfOf)
         language = joined(local_name(i) for i in data.iris(statement, DCTERMS_LANGUAGE))
-        for agent in data.iris(statement, str(CG.deliveredBy)) or [""]:
+        for agent in data.iris(statement, CGS.deliveredBy) or [""]:
             yield (
                 statement,
                 meeting,
@@ -73,11 +82,11 @@ def statement_rows(data: Records) -> Iterator[Row]:
                 data.name(item),
                 group,
                 data.name(group),
-                data.first(statement, str(CG.listedAs)),
+                data.first(statement, CGS.listedAs),
                 data.first(statement, SCHEMA + "position"),
                 agent,
                 data.name(agent),
-                data.first(agent, str(CG.isoAlpha3)),
+                data.first(agent, CGS.isoAlpha3),
                 language,
                 joined(behalf),
                 joined(data.name(b) for b in behalf),
@@ -104,11 +113,11 @@ def people_rows(data: Records) -> Iterator[Row]:
                 data.first(person, SCHEMA + "honorificPrefix"),
                 role,
                 local_name(data.first(role, CONF + "withRole")),
-                data.first(role, str(CG.listedAs)),
+                data.first(role, CGS.listedAs),
                 item,
                 data.name(item),
                 meeting,
-                joined(title for a in held for title in data.texts(a, str(CG.jobTitle))),
+                joined(title for a in held for title in data.texts(a, CGS.jobTitle)),
                 joined(agents),
                 joined(data.name(a) for a in agents),
             )
@@ -129,7 +138,7 @@ ITEM_KINDS = tuple(
 
 def item_rows(data: Records) -> Iterator[Row]:
     """Yield one row per programme item."""
-    for item in data.of_class(str(CG.ProgrammeItem)):
+    for item in data.of_class(CGS.ProgrammeItem):
         types = data.types(item)
         place = data.first(item, SCHEMA + "location")
         yield (
@@ -142,7 +151,7 @@ def item_rows(data: Records) -> Iterator[Row]:
             place,
             data.name(place),
             data.first(item, SCHEMA + "superEvent"),
-            data.first(item, str(CG.panelNumber)),
+            data.first(item, CGS.panelNumber),
             data.first(item, SCHEMA + "description"),
         )
 
