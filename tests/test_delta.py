@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from test_cache import build, edit, programmes, release_files
 
+import confgraph.delta
 import confgraph.validation_child
 from confgraph.delta import Delta, delta_from
 from confgraph.generate import generate_corpus
@@ -117,6 +118,31 @@ def test_a_dump_unlike_its_manifest_or_another_build_key_is_not_a_base(
     assert delta_from(out, ReleaseQuads.from_lines(edited), key) is None
     shutil.rmtree(published / STORE_DIR)
     assert delta_from(out, quads, key) is None  # and no store to copy
+
+
+def test_a_changed_graphs_published_lines_come_from_its_own_gzip_member(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The N-Quads dump is one gzip member per graph: a delta reads only the changed
+    graph's, never the whole dump (unless the chunk index lacks it)."""
+    out = tmp_path / "out"
+    published = build(corpus, out, tmp_path / "cache")
+    quads, key = release_quads(published), build_key(published)
+    graph = next(name for name in names(quads) if "synthetic-session" in name)
+    edited = {
+        n: quads.graph(n).replace(b"Synthetic", b"S", 1) if n == graph else quads.graph(n)
+        for n in names(quads)
+    }
+
+    def whole_dump(base: Path) -> bytes:
+        raise AssertionError("the whole N-Quads dump was read")
+
+    monkeypatch.setattr(confgraph.delta, "_whole_dump", whole_dump)
+    delta = delta_from(out, ReleaseQuads.from_lines(edited), key)
+    assert delta is not None and delta.old == {graph: quads.graph(graph)}
+    shutil.rmtree(published / ".chunks")
+    with pytest.raises(AssertionError, match="whole N-Quads dump"):
+        delta_from(out, ReleaseQuads.from_lines(edited), key)
 
 
 def release_quads(release: Path) -> ReleaseQuads:

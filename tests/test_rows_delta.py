@@ -13,7 +13,7 @@ from test_delta import names, release_quads
 from confgraph.delta import Delta
 from confgraph.generate import generate_corpus
 from confgraph.quads import ReleaseQuads, first_line_from, lines_about
-from confgraph.reach import read_around
+from confgraph.reach import reached
 from confgraph.records import Records
 from confgraph.rows_delta import Remade, remade
 from confgraph.searchdocs import search_documents
@@ -158,7 +158,7 @@ def test_lines_are_found_by_bisection_of_the_bytes() -> None:
     assert first_line_from(b"", b"x") == 0
 
 
-def test_read_around_takes_one_hop_then_only_the_events_above() -> None:
+def test_rows_read_one_hop_then_only_the_events_above() -> None:
     up = f"<{SCHEMA}superEvent>"
     lines = sorted(
         f"{line}\n".encode()
@@ -173,8 +173,10 @@ def test_read_around_takes_one_hop_then_only_the_events_above() -> None:
             '<urn:room> <urn:name> "R" .',
         )
     )
-    found = read_around(b"".join(lines), ["urn:role"], f"{SCHEMA}superEvent")
+    found = reached(b"".join(lines), ["urn:role"], along=f"{SCHEMA}superEvent")
     assert found is not None
     assert b'<urn:meeting> <urn:name> "M"' in found  # up the events from the item named
     assert b"<urn:far> <urn:name>" not in found  # not along other links of a named node
     assert b"<urn:room> <urn:name>" not in found
+    everything = reached(b"".join(lines), ["urn:role"])  # without `along`: every link
+    assert everything is not None and b"<urn:far> <urn:name>" in everything

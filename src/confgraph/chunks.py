@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -96,25 +96,36 @@ def write_index(directory: Path, name: str, placed: dict[str, Placed], digest: s
 def _placed(release: Path, name: str) -> dict[str, Placed]:
     """Return where the bodies of a release's dump lie, by key: none when it was written by
     other writers, or is no longer what was written."""
+    places, digest = _index(release, name)
     try:
-        index = json.loads((release / CHUNKS_DIR / f"{name}.json").read_text("utf-8"))
-        if index["writers"] != WRITERS or _file_digest(release / name) != index["sha256"]:
-            return {}
-        return {key: (int(start), int(length)) for key, (start, length) in index["chunks"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return places if places and _file_digest(release / name) == digest else {}
+    except OSError:
         return {}
 
 
-def read_body(release: Path, name: str, key: str) -> bytes | None:
-    """Return the body of one chunk of a release's dump, as its index places it (None when
-    the index does not hold it); the caller checks what it reads."""
+def read_bodies(release: Path, name: str, keys: Iterable[str]) -> dict[str, bytes]:
+    """Return the bodies of some chunks of a release's dump, by key, as its index places
+    them (those it does not hold are left out); the caller checks what it reads."""
+    places, _ = _index(release, name)
+    wanted = [key for key in keys if key in places]
+    try:
+        with (release / name).open("rb") as dump:
+            return {key: _copied(dump, places[key]) for key in wanted}
+    except OSError:
+        return {}
+
+
+def _index(release: Path, name: str) -> tuple[dict[str, Placed], str]:
+    """Return where a release's index places the bodies of a dump, and the digest it
+    records of the file (none, '' when there is no index of these writers)."""
     try:
         index = json.loads((release / CHUNKS_DIR / f"{name}.json").read_text("utf-8"))
-        start, length = index["chunks"][key] if index["writers"] == WRITERS else (0, 0)
-        with (release / name).open("rb") as dump:
-            return _copied(dump, (int(start), int(length))) if length else None
+        if index["writers"] != WRITERS:
+            return {}, ""
+        chunks = index["chunks"].items()
+        return {key: (int(start), int(length)) for key, (start, length) in chunks}, index["sha256"]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None
+        return {}, ""
 
 
 @contextmanager

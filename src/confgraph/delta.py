@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from confgraph.chunks import read_body
+from confgraph.chunks import read_bodies
 from confgraph.quads import ReleaseQuads, without_graph
 from confgraph.store.disk import MANIFEST, STORE_DIR
 
@@ -103,10 +103,12 @@ def _changed(entries: dict[str, dict], digests: dict[str, str]) -> list[str]:
 def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict | None:
     """Return the published lines of the changed graphs, read from its N-Quads dump; None
     when the dump is unreadable or does not hold what the manifest says."""
+    digests = [entries[name]["sha256"] for name in changed if name in entries]
+    members = read_bodies(base, NQUADS_DUMP, digests)  # a graph's gzip member (see chunks)
     old, dump = {}, None
     for name in changed:
         entry = entries.get(name)
-        lines = b"" if entry is None else _member_lines(base, entry["sha256"])
+        lines = b"" if entry is None else _decompressed(members.get(entry["sha256"]))
         if lines is None:  # no gzip member of its own: read the dump up to the graph
             dump = _whole_dump(base) if dump is None else dump
             lines = dump[entry["offset"] : entry["offset"] + entry["bytes"]]
@@ -116,9 +118,8 @@ def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict
     return old
 
 
-def _member_lines(base: Path, digest: str) -> bytes | None:
-    """Return the lines of the N-Quads dump's gzip member that holds a graph (see chunks)."""
-    member = read_body(base, NQUADS_DUMP, digest)
+def _decompressed(member: bytes | None) -> bytes | None:
+    """Return a gzip member's lines (None for none, or one that does not decompress)."""
     try:
         return gzip.decompress(member) if member is not None else None
     except (OSError, EOFError, zlib.error):

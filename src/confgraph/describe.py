@@ -54,18 +54,16 @@ class BuildInfo:
     metadata: DatasetMetadata = field(default_factory=DatasetMetadata)
 
 
-def describe_release(
-    quads: ReleaseQuads, iris: Iris, build: BuildInfo, statistics: Graph | None = None
-) -> Graph:
-    """Return the VoID/DCAT/PROV description of a release, with its statistics (counted
-    now unless given, from release_statistics)."""
+def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo, statistics: Graph) -> Graph:
+    """Return the VoID/DCAT/PROV description of a release, with its statistics (from
+    release_statistics)."""
     graph = bind_prefixes(Graph())
     graph.bind("void", VOID)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
     subject = iris.dataset()
     _header(graph, subject, iris, build)
-    graph += release_statistics(quads, iris) if statistics is None else statistics
+    graph += statistics
     for info in build.dumps:
         node = _distribution(graph, subject, iris, info)
         add_distribution_licence(graph, node, build.metadata)
@@ -73,10 +71,11 @@ def describe_release(
     return graph
 
 
-def release_statistics(quads: ReleaseQuads, iris: Iris, counts: Counts | None = None) -> Graph:
-    """Return the VoID statistics of the data (counted unless given) and of each graph."""
+def release_statistics(quads: ReleaseQuads, iris: Iris, counts: Counts) -> Graph:
+    """Return the VoID statistics of the data (its counts, see confgraph.counts) and of
+    each graph."""
     graph, subject = Graph(), iris.dataset()
-    _statistics(graph, subject, Counts.of_lines(quads.ntriples) if counts is None else counts)
+    _statistics(graph, subject, counts)
     _subsets(graph, subject, quads.graph_sizes())
     return graph
 

@@ -11,13 +11,22 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from confgraph.delta import Delta
 from confgraph.quads import lines_about
+from confgraph.store.disk import open_read_only
 from confgraph.vocab import ONTOLOGY_IRI
 
 # Beyond this many nodes to validate again, validating all of them costs no more.
 MAX_FOCUS = 50_000
 # Beyond this many lines reached from them, the whole data is given to the engine.
 MAX_REACHED = 300_000
+
+
+def affected_nodes(delta: Delta, store: ox.Store | None = None) -> list[str] | None:
+    """Return every node that reaches the subject of a triple the delta adds or removes, in
+    the published store, sorted; None when the change reaches too many, or a blank node."""
+    published = open_read_only(delta.base_store) if store is None else store
+    return reaching(published, subjects(delta.changed_triples()))
 
 
 def subjects(lines: Iterable[bytes]) -> set[ox.Term]:
@@ -46,28 +55,13 @@ def reaching(store: ox.Store, targets: Iterable[ox.Term]) -> list[str] | None:
     return sorted(node.value for node in seen)  # type: ignore[attr-defined]
 
 
-def reached(merged: bytes, nodes: Iterable[str]) -> bytes | None:
-    """Return the lines of sorted N-Triples that the nodes reach (their own, then those of
-    every node their objects name, and so on): all a forward-looking shape can read.
-    None when that is more than MAX_REACHED lines (the whole data costs no more)."""
-    frontier = [f"<{node}>".encode() for node in nodes]
-    seen, found = set(frontier), []
-    while frontier:
-        for line in lines_about(merged, frontier.pop()):
-            found.append(line)
-            term = _object_node(line)
-            if term is not None and term not in seen:
-                seen.add(term)
-                frontier.append(term)
-        if len(found) > MAX_REACHED:
-            return None
-    return b"".join(sorted(found))
-
-
-def read_around(merged: bytes, nodes: Iterable[str], along: str) -> bytes | None:
-    """Return the lines of sorted N-Triples about the nodes, about the nodes they name, and
-    about those reached from these by `along` links only; None beyond MAX_REACHED lines."""
-    link = f"<{along}>".encode()
+def reached(merged: bytes, nodes: Iterable[str], along: str | None = None) -> bytes | None:
+    """Return the lines of sorted N-Triples that the nodes reach: their own, then those of
+    every node their objects name, and so on (all a forward-looking shape can read). With
+    `along`, past the nodes they name only `along` links are followed (what a table's row
+    reads, see records.SUPER_EVENT). None beyond MAX_REACHED lines (the whole data costs
+    no more)."""
+    link = None if along is None else f"<{along}>".encode()
     frontier = [(f"<{node}>".encode(), True) for node in nodes]  # (node, any link onward)
     seen, found = {node for node, _ in frontier}, []
     while frontier:
@@ -75,7 +69,9 @@ def read_around(merged: bytes, nodes: Iterable[str], along: str) -> bytes | None
         for line in lines_about(merged, node):
             found.append(line)
             term = _object_node(line)
-            if term is not None and term not in seen and (any_link or _predicate(line) == link):
+            if term is None or term in seen:
+                continue
+            if any_link or link is None or _predicate(line) == link:
                 seen.add(term)
                 frontier.append((term, False))
         if len(found) > MAX_REACHED:

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from confgraph.delta import Delta
 from confgraph.quads import ReleaseQuads
-from confgraph.reach import reaching, read_around, subjects
+from confgraph.reach import affected_nodes, reached
 from confgraph.records import REVERSE_READS, SUPER_EVENT, Records, Term
 from confgraph.searchdocs import search_documents
 from confgraph.store.disk import open_read_only
@@ -69,7 +69,7 @@ def remade(delta: Delta, quads: ReleaseQuads) -> Remade | None:
     if not all(path.is_file() for path in files):
         return None
     store = open_read_only(delta.base_store)
-    reaching_change = reaching(store, subjects(delta.changed_triples()))
+    reaching_change = affected_nodes(delta, store)
     if reaching_change is None:
         return None
     edges = _new_reverse_edges(delta)
@@ -77,7 +77,7 @@ def remade(delta: Delta, quads: ReleaseQuads) -> Remade | None:
     readers = _ends(store, edges, resources, forward=False) if "" not in resources else {""}
     if "" in readers:
         return None
-    lines = read_around(quads.ntriples, sorted(resources | readers), SUPER_EVENT)
+    lines = reached(quads.ntriples, sorted(resources | readers), along=SUPER_EVENT)
     if lines is None:
         return None
     records = Records.from_triples(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))

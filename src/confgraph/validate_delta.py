@@ -13,18 +13,9 @@ node, for the whole report.
 
 from __future__ import annotations
 
-from confgraph.delta import Delta
-from confgraph.reach import reaching, subjects
-from confgraph.store.disk import open_read_only
 from confgraph.validate import SHAPES_DIR, ShapesDirs, shape_files
 
 
 def looks_forward(shapes_dir: ShapesDirs) -> bool:
     """Tell whether the shapes are confgraph's own, which only look forward (see above)."""
     return shape_files(shapes_dir) == shape_files(SHAPES_DIR)
-
-
-def affected_nodes(delta: Delta) -> list[str] | None:
-    """Return every node that reaches the subject of a triple the delta adds or removes,
-    sorted; None when the change reaches too many, or a blank node (it can't be named)."""
-    return reaching(open_read_only(delta.base_store), subjects(delta.changed_triples()))

@@ -6,9 +6,8 @@ from rdflib import Graph
 
 from confgraph.aside import Aside
 from confgraph.delta import Delta
-from confgraph.reach import reached
+from confgraph.reach import affected_nodes, reached
 from confgraph.validate import ValidationResult, validate_ntriples
-from confgraph.validate_delta import affected_nodes
 
 
 class ValidationAside(Aside[ValidationResult]):
