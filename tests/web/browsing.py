@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -180,12 +181,16 @@ def run_query(driver: WebDriver) -> None:
 
 
 def result_rows(driver: WebDriver) -> list[list[str]]:
-    """Return the cells of the rows YASR's table shows now (its row number left out)."""
-    table = wait_for(driver, ".tabPanel.active .yasr table.dataTable")
-    return [
-        [cell.text for cell in row.find_elements(By.TAG_NAME, "td")[1:]]
-        for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")
-    ]
+    """Return the cells of the rows YASR's table shows now (its row number left out).
+
+    Read in one script, so a table YASR redraws meanwhile (a page, a sort) is never
+    half read: the elements of a redrawn table go stale between two WebDriver calls.
+    """
+    wait_for(driver, ".tabPanel.active .yasr table.dataTable")
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr')]"
+        ".map(tr => [...tr.querySelectorAll('td')].slice(1).map(td => td.innerText.trim()));"
+    )
 
 
 def result_terms(driver: WebDriver) -> list[list[str]]:
@@ -201,8 +206,16 @@ def result_change(driver: WebDriver, act: Callable[[], None]) -> list[list[str]]
     """Do something to the results table (page, sort) and return the rows it then shows."""
     before = result_rows(driver)
     act()
-    WebDriverWait(driver, 10).until(lambda d: result_rows(d) != before)
+    WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: result_rows(d) != before
+    )
     return result_rows(driver)
+
+
+def click_header(driver: WebDriver, name: str) -> None:
+    """Click the results table's header cell named name, found afresh (a redraw replaces it)."""
+    header = driver.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr thead th")
+    next(th for th in header if th.text == name).click()
 
 
 def click(driver: WebDriver, css: str) -> None:
