@@ -155,8 +155,7 @@ def test_the_editor_completes_the_releases_classes_and_properties(
 def test_an_example_opens_in_its_own_tab_and_runs(desktop, site: str) -> None:
     fresh_editor(desktop, site)
     click(desktop, "#example-statements-per-group")
-    run = wait_for(desktop, ".tabPanel.active .yasr table.dataTable")
-    assert run.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert result_rows(desktop)
     tab = desktop.find_element(By.CSS_SELECTOR, ".tabsList .tab.active")
     assert tab.text.startswith("How many statements each listing group has")
 
