@@ -1,5 +1,6 @@
 """The JSON-LD dump's node objects, written from N-Triples lines as text, are the JSON that
-json.dumps gives of the node objects of the parsed terms, whatever the literals hold."""
+json.dumps gives of the node objects of the parsed terms, whatever the literals hold, and a
+JSON-LD 1.1 processor (pyld) reads the triples back from them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import json
 import random
 
 import pyoxigraph as ox
+from pyldreader import pyld_triples
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
-from confgraph.jsonld import Compactor, jsonld_nodes
+from confgraph.jsonld import Compactor, jsonld_frame, jsonld_nodes
 
 CONTEXT = {"ex": "http://example.org/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -85,3 +89,18 @@ def test_node_objects_are_what_json_dumps_writes_of_any_literal() -> None:
     for seed in range(30):
         lines = sorted_lines(random_triples(seed))
         assert jsonld_nodes(CONTEXT)(lines).decode() == expected(lines), seed
+
+
+def test_pyld_reads_back_the_triples_whatever_the_literals_hold() -> None:
+    head, tail = jsonld_frame(CONTEXT)
+    for seed in range(30):
+        triples = random_triples(seed)
+        lines = sorted_lines(triples)
+        document = json.loads(head + jsonld_nodes(CONTEXT)(lines) + tail)
+        assert isomorphic(as_rdflib(pyld_triples(document)), as_rdflib(triples)), seed
+
+
+def as_rdflib(triples: list[ox.Triple]) -> Graph:
+    """Return the triples as an rdflib Graph, to compare them up to blank node labels."""
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    return Graph().parse(data=ntriples, format="nt")

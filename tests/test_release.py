@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from pyldreader import pyld_triples
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF, VOID, XSD
 
-from confgraph.dumps import DUMP_FORMATS, sha256_file
+from confgraph.dumps import DUMP_FORMATS, WELL_KNOWN_PREFIXES, sha256_file
 from confgraph.errors import DataError
 from confgraph.iris import Iris
 from confgraph.pipeline import run_build
@@ -70,6 +71,16 @@ def test_dumps_hold_the_same_triples(release: Path) -> None:
     assert len(data) == sum(graphs[name] for name in data_graphs), "a triple in two graphs"
     with gzip.open(release / "confgraph.nq.gz") as handle:
         assert set(ox.parse(handle, format=ox.RdfFormat.N_QUADS)) == set(quads)
+
+
+def test_pyld_reads_the_json_ld_dump_as_the_n_triples_dump(release: Path) -> None:
+    document = json.loads((release / "confgraph.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == dict(sorted(WELL_KNOWN_PREFIXES.items()))
+    with gzip.open(release / "confgraph.nt.gz") as handle:
+        ntriples = {quad.triple for quad in ox.parse(handle, format=ox.RdfFormat.N_TRIPLES)}
+    read = pyld_triples(document)
+    assert len(read) == len(set(read)) == len(ntriples) > 1000
+    assert set(read) == ntriples
 
 
 def oxigraph_as_rdflib(path: Path, syntax: ox.RdfFormat) -> Graph:
