@@ -4,8 +4,9 @@ The manifest of a release lists the SHA-256 of each graph's sorted N-Quads lines
 they lie in its N-Quads dump. A build with a cache compares its own graphs with them: when
 few changed, the new release's store is the published one's with those graphs replaced
 (confgraph.store.update), and only what the change can reach is validated again
-(confgraph.validate_delta). The dumps are always written whole, from the new quads, so a
-build from a delta and one from scratch give the same files.
+(confgraph.validate_delta) and made again in the tables (confgraph.rows_delta). The dumps
+copy the published release's unchanged chunks (confgraph.chunks), so a build from a delta
+and one from scratch give the same files.
 """
 
 from __future__ import annotations
@@ -101,18 +102,16 @@ def _changed(entries: dict[str, dict], digests: dict[str, str]) -> list[str]:
 
 
 def _old_lines(base: Path, entries: dict[str, dict], changed: list[str]) -> dict | None:
-    """Return the published lines of the changed graphs, read from its N-Quads dump; None
-    when the dump is unreadable or does not hold what the manifest says."""
+    """Return the published lines of the changed graphs, each read from its own gzip member
+    of the N-Quads dump (see confgraph.chunks); None when one is missing, unreadable or
+    not what the manifest says (the chunk index of a release of this build key has them)."""
     digests = [entries[name]["sha256"] for name in changed if name in entries]
-    members = read_bodies(base, NQUADS_DUMP, digests)  # a graph's gzip member (see chunks)
-    old, dump = {}, None
+    members = read_bodies(base, NQUADS_DUMP, digests)
+    old = {}
     for name in changed:
         entry = entries.get(name)
         lines = b"" if entry is None else _decompressed(members.get(entry["sha256"]))
-        if lines is None:  # no gzip member of its own: read the dump up to the graph
-            dump = _whole_dump(base) if dump is None else dump
-            lines = dump[entry["offset"] : entry["offset"] + entry["bytes"]]
-        if entry is not None and _digest(lines) != entry["sha256"]:
+        if lines is None or (entry is not None and _digest(lines) != entry["sha256"]):
             return None
         old[name] = lines
     return old
@@ -124,15 +123,6 @@ def _decompressed(member: bytes | None) -> bytes | None:
         return gzip.decompress(member) if member is not None else None
     except (OSError, EOFError, zlib.error):
         return None
-
-
-def _whole_dump(base: Path) -> bytes:
-    """Return the N-Quads dump's lines (none when it is unreadable)."""
-    try:
-        with gzip.open(base / NQUADS_DUMP) as handle:
-            return handle.read()
-    except (OSError, EOFError, zlib.error):
-        return b""
 
 
 def _digest(lines: bytes) -> str:

@@ -13,7 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from confgraph import __version__
 from confgraph.counts import Counts
-from confgraph.dumps import WELL_KNOWN_PREFIXES, bind_prefixes
+from confgraph.dumps import WELL_KNOWN_PREFIXES
 from confgraph.iris import Iris, slugify
 from confgraph.metadata import DatasetMetadata
 from confgraph.metadata_graph import add_distribution_licence, add_metadata, add_source_licences
@@ -57,11 +57,7 @@ class BuildInfo:
 def describe_release(quads: ReleaseQuads, iris: Iris, build: BuildInfo, statistics: Graph) -> Graph:
     """Return the VoID/DCAT/PROV description of a release, with its statistics (from
     release_statistics)."""
-    graph = bind_prefixes(Graph())
-    graph.bind("void", VOID)
-    graph.bind("dcat", DCAT)
-    graph.bind("spdx", SPDX)
-    subject = iris.dataset()
+    graph, subject = Graph(), iris.dataset()
     _header(graph, subject, iris, build)
     graph += statistics
     for info in build.dumps:

@@ -74,7 +74,9 @@ def remade(delta: Delta, quads: ReleaseQuads) -> Remade | None:
         return None
     edges = _new_reverse_edges(delta)
     resources = set(reaching_change) | _ends(store, edges, reaching_change, forward=True)
-    readers = _ends(store, edges, resources, forward=False) if "" not in resources else {""}
+    if "" in resources:  # a role or affiliation of a blank node
+        return None
+    readers = _ends(store, edges, resources, forward=False)
     if "" in readers:
         return None
     lines = reached(quads.ntriples, sorted(resources | readers), along=SUPER_EVENT)

@@ -22,6 +22,7 @@ from confgraph.records import (
     CONF,
     HELD_BY,
     SCHEMA,
+    SUPER_EVENT,
     Records,
     joined,
     local_name,
@@ -150,7 +151,7 @@ def item_rows(data: Records) -> Iterator[Row]:
             data.first(item, SCHEMA + "endDate"),
             place,
             data.name(place),
-            data.first(item, SCHEMA + "superEvent"),
+            data.first(item, SUPER_EVENT),
             data.first(item, CGS.panelNumber),
             data.first(item, SCHEMA + "description"),
         )

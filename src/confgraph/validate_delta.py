@@ -6,9 +6,10 @@ violating example by tests/test_validate_delta.py). A node's results therefore d
 only on the triples it reaches, and a node that reaches no changed triple keeps the
 results it had in the published release, which conformed. So when only a few graphs
 changed, the nodes from which a changed triple's subject can be reached (walking the
-published store's merge and ontology backwards) are validated, against the whole new
-data; the others need not be. A validation that finds anything is repeated over every
-node, for the whole report.
+published store's merge and ontology backwards, confgraph.reach) are validated, given
+only the triples they reach in the new data (all the shapes can read); the others need
+not be. A validation that finds anything is repeated over every node, for the whole
+report.
 """
 
 from __future__ import annotations
