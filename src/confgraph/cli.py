@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,10 +14,8 @@ from confgraph.errors import ConfgraphError
 from confgraph.failure import fail
 from confgraph.generate import generate_corpus
 from confgraph.iris import DEFAULT_BASE, Iris
-from confgraph.pipeline import build_and_validate, publish
 from confgraph.progress import Progress
 from confgraph.starter import start_dataset
-from confgraph.validate import SHAPES_DIR
 
 DATA_OPTION = click.option(
     "--data",
@@ -26,11 +25,20 @@ DATA_OPTION = click.option(
     show_default=True,
     help="Directory with programmes/, organisations.yaml and reference/.",
 )
+
+
+def bundled_shapes_unless_given(_ctx: click.Context, _param: click.Parameter, value: Any) -> Path:
+    """Return the --shapes directory given, else the bundled one."""
+    from confgraph.validate import SHAPES_DIR  # with SHACL's engine: not at every start
+
+    return SHAPES_DIR if value is None else value
+
+
 SHAPES_OPTION = click.option(
     "--shapes",
     "shapes_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=SHAPES_DIR,
+    callback=bundled_shapes_unless_given,
     show_default="the shapes bundled with confgraph",
     help="Directory of SHACL shapes (*.ttl) to validate against, instead of the bundled ones.",
 )
@@ -51,7 +59,8 @@ BASE_OPTION = click.option(
 
 
 # Commands imported only when run: a build need not load the web server, the linker and
-# the remote stores (half a second of every start, measured).
+# the remote stores (half a second of every start, measured), nor the server the
+# pipeline and SHACL's engine (a quarter of a second; build and validate import them).
 LAZY_COMMANDS = {
     "link": "confgraph.link.commands:link",
     "publish": "confgraph.publishing:publish_command",
@@ -119,6 +128,8 @@ def build(
     """Load, build, validate and publish a release of every programme."""
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
+    from confgraph.pipeline import publish
+
     cache = None if no_cache else cache_dir or out_dir / "cache"
     try:
         with Progress.to(sys.stderr) as progress:
@@ -140,6 +151,8 @@ def build(
 @BASE_OPTION
 def validate(data_dir: Path, shapes_dir: Path, extra_shapes: tuple[Path, ...], base: str) -> None:
     """Validate every programme against the SHACL shapes and print a report."""
+    from confgraph.pipeline import build_and_validate
+
     try:
         with Progress.to(sys.stderr) as progress:
             shapes = (shapes_dir, *extra_shapes)

@@ -9,12 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from webfixture import write_release
 
 from confgraph.errors import ReleaseError
 from confgraph.settings import Settings
-from confgraph.store.integrity import verify_release
+from confgraph.store.integrity import verify_release, verify_store
+from confgraph.store.oxigraph_engine import OxigraphStore
 from confgraph.store.release import Release
 from confgraph.web.commands import build_app
 
@@ -144,6 +146,16 @@ def test_a_damaged_release_is_named_and_never_served(damaged: Path, message: str
 
 def test_an_intact_release_verifies(tmp_path: Path) -> None:
     verify_release(Release.open(write_release(tmp_path)))
+
+
+@pytest.mark.parametrize("graph", [ox.DefaultGraph(), ox.NamedNode("urn:graph")])
+def test_a_store_with_a_triple_in_any_graph_verifies(tmp_path: Path, graph: ox.Term) -> None:
+    release = Release.open(write_release(tmp_path))
+    store = ox.Store()
+    with pytest.raises(ReleaseError, match="holds no triples"):
+        verify_store(release, OxigraphStore(store))
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), graph))
+    verify_store(release, OxigraphStore(store))
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,9 @@ from confgraph.store.search import SEARCH_FILE, check_search_index
 HEAD_PREFIXES = (b"@prefix", b"@base", b"prefix ", b"base ", b"#")
 HEAD_BYTES = 1 << 20
 HASH_THREADS = min(4, os.cpu_count() or 1)
-ANY_TRIPLE = "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+# A triple in the default graph (the merge), else in a named graph: asked in one query, the
+# named graphs' half took Oxigraph 0.3 s at a million triples (measured), the first none.
+ANY_TRIPLE = ("ASK { ?s ?p ?o }", "ASK { GRAPH ?g { ?s ?p ?o } }")
 
 
 def verify_release(release: Release) -> None:
@@ -75,7 +77,7 @@ def check_digest(path: Path, info: PublishedFile, digest: str) -> None:
 
 def verify_store(release: Release, store: Store) -> None:
     """Check the store opened from a release: it must hold the release's data."""
-    if not store.lookup(ANY_TRIPLE).boolean:
+    if not any(store.lookup(query).boolean for query in ANY_TRIPLE):
         raise ReleaseError(f"{release.quads}: the release holds no triples")
 
 
@@ -94,7 +96,7 @@ def _holds_statements(release: Release, path: Path) -> None:
 
 
 def _parses_as_turtle(release: Release, path: Path) -> None:
-    release.graph(path.name)
+    release.turtle(path.name)  # parsed only: the site makes the rdflib graphs it needs
 
 
 def _opens_as_search_index(release: Release, path: Path) -> None:

@@ -86,16 +86,22 @@ class Release:
         return self.store if engine == "oxigraph" else self.quads
 
     def graph(self, name: str) -> Graph:
-        """Parse one of the release's Turtle files (empty if the release lacks it)."""
+        """Parse one of the release's Turtle files into rdflib (empty if the release lacks it)."""
         graph = Graph()
-        path = self.file_path(name)
-        if path is not None and path.is_file():
-            try:  # Oxigraph's parser: several times faster than rdflib's at start-up
-                for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-                    graph.add(rdflib_triple(quad))
-            except (SyntaxError, ValueError) as error:  # a syntax error, bad UTF-8
-                raise ReleaseError(f"{path}: not valid Turtle: {_first_line(error)}") from None
+        for quad in self.turtle(name):
+            graph.add(rdflib_triple(quad))
         return graph
+
+    def turtle(self, name: str) -> list[ox.Quad]:
+        """Parse one of the release's Turtle files with Oxigraph, several times faster than
+        rdflib (none if the release lacks it); ReleaseError when it is not valid Turtle."""
+        path = self.file_path(name)
+        if path is None or not path.is_file():
+            return []
+        try:
+            return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        except (SyntaxError, ValueError) as error:  # a syntax error, bad UTF-8
+            raise ReleaseError(f"{path}: not valid Turtle: {_first_line(error)}") from None
 
 
 def store_problem(release: Release) -> str | None:
